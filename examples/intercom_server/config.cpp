@@ -1,0 +1,195 @@
+#include "config.hpp"
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace intercom {
+
+namespace json = boost::json;
+
+namespace {
+
+[[noreturn]] void bad(std::string const& what)
+{
+    throw std::runtime_error("config: " + what);
+}
+
+std::string get_string(json::object const& o, char const* key, std::string const& where,
+                       bool required = false, std::string def = {})
+{
+    auto it = o.find(key);
+    if(it == o.end())
+    {
+        if(required)
+            bad(where + ": \"" + key + "\" is required");
+        return def;
+    }
+    if(!it->value().is_string())
+        bad(where + ": \"" + key + "\" must be a string");
+    return std::string(it->value().as_string());
+}
+
+long long get_int(json::object const& o, char const* key, long long def, long long lo, long long hi)
+{
+    auto it = o.find(key);
+    if(it == o.end())
+        return def;
+    if(!it->value().is_int64())
+        bad(std::string("\"") + key + "\" must be an integer");
+    auto v = it->value().as_int64();
+    if(v < lo || v > hi)
+        bad(std::string("\"") + key + "\" must be between " + std::to_string(lo) + " and " +
+            std::to_string(hi));
+    return v;
+}
+
+std::vector<std::string> get_strings(json::object const& o, char const* key, std::string const& where)
+{
+    std::vector<std::string> out;
+    auto it = o.find(key);
+    if(it == o.end())
+        return out;
+    if(!it->value().is_array())
+        bad(where + ": \"" + key + "\" must be an array of strings");
+    for(auto const& v : it->value().as_array())
+    {
+        if(!v.is_string())
+            bad(where + ": \"" + key + "\" must be an array of strings");
+        out.emplace_back(v.as_string());
+    }
+    return out;
+}
+
+} // namespace
+
+void parse_listen(std::string const& text, server_config& cfg)
+{
+    auto colon = text.rfind(':');
+    if(colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+        throw std::invalid_argument("listen must be HOST:PORT, got \"" + text + "\"");
+    auto host = text.substr(0, colon);
+    if(host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    unsigned long port = 0;
+    for(char c : text.substr(colon + 1))
+    {
+        if(c < '0' || c > '9' || port > 65535)
+            throw std::invalid_argument("listen port must be a number, got \"" + text + "\"");
+        port = port * 10 + static_cast<unsigned long>(c - '0');
+    }
+    if(port > 65535)
+        throw std::invalid_argument("listen port out of range: \"" + text + "\"");
+    cfg.listen_host = host;
+    cfg.listen_port = static_cast<unsigned short>(port);
+}
+
+server_config load_config(std::string const& path)
+{
+    std::ifstream in(path);
+    if(!in)
+        bad("cannot open " + path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    boost::system::error_code ec;
+    auto root = json::parse(ss.str(), ec);
+    if(ec)
+        bad(path + " is not valid JSON: " + ec.message());
+    if(!root.is_object())
+        bad(path + " must hold a JSON object");
+    auto const& o = root.as_object();
+
+    server_config cfg;
+    cfg.demo = o.contains("demo") && o.at("demo").is_bool() && o.at("demo").as_bool();
+    parse_listen(get_string(o, "listen", "top level", false, "127.0.0.1:8080"), cfg);
+    cfg.oauth.issuer = get_string(o, "issuer", "top level"); // empty: derived from the bound port
+    auto profile = get_string(o, "profile", "top level", false, "seam");
+    if(profile == "seam")
+        cfg.oauth.profile = beast_oauth::profile::seam;
+    else if(profile == "strict")
+        cfg.oauth.profile = beast_oauth::profile::strict;
+    else
+        bad("\"profile\" must be \"seam\" or \"strict\"");
+    cfg.oauth.access_token_ttl = std::chrono::seconds(get_int(o, "access_token_ttl", 3600, 1, 86400 * 30));
+    cfg.oauth.code_ttl = std::chrono::seconds(get_int(o, "code_ttl", 60, 1, 600));
+    cfg.oauth.session_ttl = std::chrono::seconds(get_int(o, "session_ttl", 3600, 0, 86400 * 30));
+    cfg.oauth.secret_key = get_string(o, "secret_key", "top level");
+    if(!cfg.oauth.secret_key.empty() && cfg.oauth.secret_key.size() < 32)
+        bad("\"secret_key\" must be at least 32 characters");
+    cfg.threads = static_cast<unsigned>(get_int(o, "threads", 2, 1, 256));
+    cfg.password_hash_iterations =
+        static_cast<unsigned>(get_int(o, "password_hash_iterations", beast_oauth::default_password_iterations, 1, 10000000));
+    cfg.api_base_path = get_string(o, "api_base_path", "top level");
+    if(!cfg.api_base_path.empty() && (cfg.api_base_path.front() != '/' || cfg.api_base_path.back() == '/'))
+        bad("\"api_base_path\" must start with '/' and not end with '/'");
+
+    auto clients = o.find("clients");
+    if(clients == o.end() || !clients->value().is_array() || clients->value().as_array().empty())
+        bad("\"clients\" must be a non-empty array");
+    for(auto const& v : clients->value().as_array())
+    {
+        if(!v.is_object())
+            bad("each client must be an object");
+        auto const& c = v.as_object();
+        beast_oauth::client cl;
+        cl.client_id = get_string(c, "client_id", "client", true);
+        auto where = "client \"" + cl.client_id + "\"";
+        cl.name = get_string(c, "name", where, false, cl.client_id);
+        auto secret = get_string(c, "client_secret", where);
+        auto secret_hash = get_string(c, "client_secret_hash", where);
+        if(!secret.empty() && !secret_hash.empty())
+            bad(where + ": give client_secret or client_secret_hash, not both");
+        // A plain secret in the file is hashed now and forgotten.
+        cl.secret_hash = !secret_hash.empty() ? secret_hash
+                         : secret.empty()     ? std::string()
+                                              : beast_oauth::hash_client_secret(secret);
+        auto uris = get_strings(c, "redirect_uris", where);
+        if(uris.empty())
+            bad(where + ": \"redirect_uris\" must list at least one URI");
+        for(auto const& u : uris)
+        {
+            try
+            {
+                cl.redirect_uris.emplace_back(u);
+            }
+            catch(std::invalid_argument const& e)
+            {
+                bad(where + ": " + e.what());
+            }
+        }
+        cl.allowed_scopes = get_strings(c, "scopes", where);
+        cl.default_scope = get_string(c, "default_scope", where);
+        cl.require_pkce = c.contains("require_pkce") && c.at("require_pkce").is_bool() &&
+                          c.at("require_pkce").as_bool();
+        cfg.clients.push_back(std::move(cl));
+    }
+
+    if(auto users = o.find("users"); users != o.end())
+    {
+        if(!users->value().is_array())
+            bad("\"users\" must be an array");
+        for(auto const& v : users->value().as_array())
+        {
+            if(!v.is_object())
+                bad("each user must be an object");
+            auto const& u = v.as_object();
+            user_config uc;
+            uc.email = get_string(u, "email", "user", true);
+            auto where = "user \"" + uc.email + "\"";
+            uc.identity.subject = get_string(u, "user_id", where, true);
+            uc.identity.display_name = get_string(u, "name", where, false, uc.email);
+            auto password = get_string(u, "password", where);
+            auto hash = get_string(u, "password_hash", where);
+            if(password.empty() == hash.empty())
+                bad(where + ": give exactly one of password or password_hash");
+            uc.password_hash = hash.empty()
+                                   ? beast_oauth::hash_password(password, cfg.password_hash_iterations)
+                                   : hash;
+            cfg.users.push_back(std::move(uc));
+        }
+    }
+    return cfg;
+}
+
+} // namespace intercom

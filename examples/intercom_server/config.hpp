@@ -1,0 +1,37 @@
+// Configuration of the example intercom server, read from a JSON file.
+#pragma once
+
+#include <beast_oauth/beast_oauth.hpp>
+#include <string>
+#include <vector>
+
+namespace intercom {
+
+struct user_config
+{
+    std::string email;
+    std::string password_hash; // hashed at load time
+    beast_oauth::user_identity identity;
+};
+
+struct server_config
+{
+    bool demo = false;
+    std::string listen_host = "127.0.0.1";
+    unsigned short listen_port = 8080;
+    std::string api_base_path;
+    unsigned threads = 2;
+    unsigned password_hash_iterations = beast_oauth::default_password_iterations;
+    std::string tls_cert, tls_key;
+    beast_oauth::server_options oauth;
+    std::vector<beast_oauth::client> clients;
+    std::vector<user_config> users;
+};
+
+/// Splits "HOST:PORT" ("[::1]:8080" for IPv6); throws std::invalid_argument.
+void parse_listen(std::string const& text, server_config& cfg);
+
+/// Reads the JSON config file; throws std::runtime_error with a precise message.
+server_config load_config(std::string const& path);
+
+} // namespace intercom

@@ -1,0 +1,361 @@
+// beast-oauth example: an intercom vendor's backend that Seam connects to.
+//
+// An async Boost.Beast server (HTTP, or HTTPS with --tls-cert/--tls-key) that mounts the
+// OAuth 2.0 endpoints and serves Seam's intercom API behind bearer tokens.
+
+#include "config.hpp"
+#include "router.hpp"
+
+#include <beast_oauth/beast_oauth.hpp>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::mutex log_mutex;
+
+void log_line(std::string const& line)
+{
+    std::lock_guard<std::mutex> lock(log_mutex);
+    std::cout << line << std::endl;
+}
+
+struct shared_state
+{
+    beast_oauth::authorization_server& oauth;
+    intercom::router& router;
+    net::thread_pool& work_pool; // blocking work: password hashing, vendor stores
+};
+
+// One connection: read a request, answer it, repeat while keep-alive.
+template<class Stream>
+class session : public std::enable_shared_from_this<session<Stream>>
+{
+public:
+    session(Stream stream, shared_state& state)
+        : stream_(std::move(stream))
+        , state_(state)
+    {
+    }
+
+    void run()
+    {
+        if constexpr(std::is_same_v<Stream, beast::tcp_stream>)
+            net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::read, this->shared_from_this()));
+        else
+        {
+            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+            stream_.async_handshake(ssl::stream_base::server,
+                                    beast::bind_front_handler(&session::on_handshake, this->shared_from_this()));
+        }
+    }
+
+private:
+    void on_handshake(beast::error_code ec)
+    {
+        if(!ec)
+            read();
+    }
+
+    void read()
+    {
+        parser_.emplace();
+        parser_->body_limit(64 * 1024);
+        parser_->header_limit(16 * 1024);
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(60));
+        http::async_read(stream_, buffer_, *parser_,
+                         beast::bind_front_handler(&session::on_read, this->shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t)
+    {
+        if(ec == http::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
+           ec == net::error::operation_aborted || ec == net::error::connection_reset)
+            return close();
+        if(ec)
+        {
+            // Malformed or oversized requests get a specific status, then the connection closes.
+            unsigned status = ec == http::error::body_limit ? 413 : ec == http::error::header_limit ? 431 : 400;
+            beast_oauth::http_response res{static_cast<http::status>(status), 11};
+            res.set(http::field::content_type, "application/json");
+            res.set(http::field::connection, "close");
+            res.body() = std::string(R"({"error":"invalid_request","error_description":")") +
+                         (status == 413 ? "request body too large" : status == 431 ? "request headers too large"
+                                                                                    : "malformed HTTP request") +
+                         "\"}";
+            res.keep_alive(false);
+            res.prepare_payload();
+            method_ = "-";
+            path_ = "-";
+            return send(std::move(res));
+        }
+        auto req = parser_->release();
+        started_ = std::chrono::steady_clock::now();
+        method_ = std::string(req.method_string());
+        auto target = req.target();
+        path_ = std::string(target.substr(0, target.find('?'))); // never log the query: it carries codes
+        if(beast_oauth::is_oauth_target(state_.oauth, req.target()))
+        {
+            // The endpoints may hash passwords or call a blocking store: run them off the I/O threads.
+            beast_oauth::async_handle_request(
+                state_.oauth, std::move(req), state_.work_pool.get_executor(),
+                net::bind_executor(stream_.get_executor(),
+                                   [self = this->shared_from_this()](std::optional<beast_oauth::http_response> res) {
+                                       self->send(std::move(*res));
+                                   }));
+            return;
+        }
+        send(state_.router.route_local(std::move(req)));
+    }
+
+    void send(beast_oauth::http_response res)
+    {
+        auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - started_).count();
+        log_line(method_ + " " + path_ + " " + std::to_string(res.result_int()) + " " +
+                 std::to_string(elapsed) + "us");
+        response_ = std::make_shared<beast_oauth::http_response>(std::move(res));
+        http::async_write(stream_, *response_,
+                          beast::bind_front_handler(&session::on_write, this->shared_from_this(),
+                                                    response_->keep_alive()));
+    }
+
+    void on_write(bool keep_alive, beast::error_code ec, std::size_t)
+    {
+        response_.reset();
+        if(ec)
+            return;
+        if(!keep_alive)
+            return close();
+        read();
+    }
+
+    void close()
+    {
+        beast::error_code ec;
+        if constexpr(std::is_same_v<Stream, beast::tcp_stream>)
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        else
+        {
+            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+        }
+    }
+
+    Stream stream_;
+    shared_state& state_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::shared_ptr<beast_oauth::http_response> response_;
+    std::chrono::steady_clock::time_point started_{};
+    std::string method_, path_;
+};
+
+class listener : public std::enable_shared_from_this<listener>
+{
+public:
+    listener(net::io_context& ioc, tcp::acceptor acceptor, ssl::context* tls, shared_state& state)
+        : ioc_(ioc)
+        , acceptor_(std::move(acceptor))
+        , tls_(tls)
+        , state_(state)
+    {
+    }
+
+    void run() { accept(); }
+
+    void stop()
+    {
+        net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+            beast::error_code ec;
+            self->acceptor_.close(ec);
+        });
+    }
+
+private:
+    void accept()
+    {
+        acceptor_.async_accept(net::make_strand(ioc_),
+                               beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+    }
+
+    void on_accept(beast::error_code ec, tcp::socket socket)
+    {
+        if(ec == net::error::operation_aborted || !acceptor_.is_open())
+            return;
+        if(!ec)
+        {
+            if(tls_)
+                std::make_shared<session<ssl::stream<beast::tcp_stream>>>(
+                    ssl::stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls_), state_)->run();
+            else
+                std::make_shared<session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), state_)->run();
+        }
+        accept();
+    }
+
+    net::io_context& ioc_;
+    tcp::acceptor acceptor_;
+    ssl::context* tls_;
+    shared_state& state_;
+};
+
+void usage()
+{
+    std::cout << "usage: intercom_server [--config FILE] [--listen HOST:PORT] [--threads N]\n"
+                 "                       [--tls-cert CERT.pem --tls-key KEY.pem]\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::string config_path;
+#ifdef BEAST_OAUTH_EXAMPLE_CONFIG
+    config_path = BEAST_OAUTH_EXAMPLE_CONFIG;
+#endif
+    std::string listen_override, tls_cert, tls_key;
+    unsigned threads_override = 0;
+    for(int i = 1; i < argc; ++i)
+    {
+        std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if(i + 1 >= argc)
+            {
+                std::cerr << a << " needs a value\n";
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if(a == "--config") config_path = value();
+        else if(a == "--listen") listen_override = value();
+        else if(a == "--tls-cert") tls_cert = value();
+        else if(a == "--tls-key") tls_key = value();
+        else if(a == "--threads") threads_override = static_cast<unsigned>(std::stoul(value()));
+        else if(a == "--help" || a == "-h") { usage(); return 0; }
+        else { std::cerr << "unknown argument: " << a << "\n"; usage(); return 2; }
+    }
+    if(tls_cert.empty() != tls_key.empty())
+    {
+        std::cerr << "--tls-cert and --tls-key go together\n";
+        return 2;
+    }
+
+    intercom::server_config cfg;
+    try
+    {
+        cfg = intercom::load_config(config_path);
+        if(!listen_override.empty())
+            intercom::parse_listen(listen_override, cfg);
+    }
+    catch(std::exception const& e)
+    {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+    if(threads_override)
+        cfg.threads = threads_override;
+
+    try
+    {
+        net::io_context ioc(static_cast<int>(cfg.threads));
+        std::unique_ptr<ssl::context> tls;
+        if(!tls_cert.empty())
+        {
+            tls = std::make_unique<ssl::context>(ssl::context::tls_server);
+            tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                             ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+            tls->use_certificate_chain_file(tls_cert);
+            tls->use_private_key_file(tls_key, ssl::context::pem);
+        }
+
+        beast_oauth::memory_store store;
+        beast_oauth::memory_user_store users;
+        for(auto& c : cfg.clients)
+            store.add_client(c);
+        for(auto& u : cfg.users)
+            users.add_user(u.email, u.password_hash, u.identity);
+        std::unique_ptr<intercom::demo_client> demo;
+        if(cfg.demo)
+        {
+            demo = std::make_unique<intercom::demo_client>();
+            store.add_client(demo->registration());
+        }
+
+        // Bind first: with port 0 the issuer comes from the port we got.
+        auto address = net::ip::make_address(cfg.listen_host == "localhost" ? "127.0.0.1" : cfg.listen_host);
+        tcp::acceptor acceptor(net::make_strand(ioc));
+        tcp::endpoint ep(address, cfg.listen_port);
+        acceptor.open(ep.protocol());
+        acceptor.set_option(net::socket_base::reuse_address(true));
+        acceptor.bind(ep);
+        acceptor.listen(net::socket_base::max_listen_connections);
+        auto port = acceptor.local_endpoint().port();
+        auto scheme = tls ? std::string("https") : std::string("http");
+        if(cfg.oauth.issuer.empty())
+            cfg.oauth.issuer = scheme + "://localhost:" + std::to_string(port);
+        cfg.oauth.log = [](beast_oauth::log_event const& e) {
+            log_line(std::string("oauth event: ") + std::string(e.name) + ": " + std::string(e.detail));
+        };
+
+        net::thread_pool work_pool(2);
+        beast_oauth::authorization_server oauth(cfg.oauth, store, store, store, users);
+        intercom::intercom_api api(oauth, cfg.api_base_path);
+        intercom::router router{oauth, api, demo.get()};
+        shared_state state{oauth, router, work_pool};
+        auto lst = std::make_shared<listener>(ioc, std::move(acceptor), tls.get(), state);
+        lst->run();
+
+        std::cout << "beast-oauth intercom server " << BEAST_OAUTH_VERSION_STRING << "\n";
+        if(cfg.demo)
+            std::cout << "WARNING: DEMO CONFIGURATION. Client 'seam' uses the test secret 'seamsecret' and a demo\n"
+                         "WARNING: owner account exists. Never expose this configuration to a network.\n";
+        auto host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+        std::cout << "listening on " << scheme << "://" << host << ":" << port << "\n";
+        if(cfg.demo)
+            std::cout << "Open " << scheme << "://localhost:" << port
+                      << "/demo in a browser to run the whole flow (sign in as owner@example.com /"
+                         " correct horse battery staple).\n";
+        std::cout << std::flush;
+
+        net::signal_set signals(ioc, SIGINT, SIGTERM);
+        net::steady_timer grace(ioc);
+        signals.async_wait([&](beast::error_code, int sig) {
+            log_line(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+            lst->stop();
+            // Give in-flight requests a moment, then stop.
+            grace.expires_after(std::chrono::milliseconds(500));
+            grace.async_wait([&](beast::error_code) { ioc.stop(); });
+        });
+
+        std::vector<std::thread> pool;
+        for(unsigned i = 1; i < cfg.threads; ++i)
+            pool.emplace_back([&ioc] { ioc.run(); });
+        ioc.run();
+        for(auto& t : pool)
+            t.join();
+        work_pool.join();
+        log_line("stopped");
+    }
+    catch(std::exception const& e)
+    {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

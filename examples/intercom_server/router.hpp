@@ -1,0 +1,22 @@
+// Routes one request of the example server: OAuth endpoints, the intercom API, the demo client.
+#pragma once
+
+#include "demo_client.hpp"
+#include "intercom_api.hpp"
+
+namespace intercom {
+
+struct router
+{
+    beast_oauth::authorization_server& oauth;
+    intercom_api& api;
+    demo_client const* demo; // nullptr unless demo mode
+
+    /// Everything but the OAuth endpoints (those may block: the session offloads them).
+    beast_oauth::http_response route_local(beast_oauth::http_request&& req);
+
+    /// Every route, synchronously (the demo client's in-process calls).
+    beast_oauth::http_response route_all(beast_oauth::http_request&& req);
+};
+
+} // namespace intercom

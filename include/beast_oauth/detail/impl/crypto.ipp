@@ -1,0 +1,141 @@
+#ifndef BEAST_OAUTH_DETAIL_IMPL_CRYPTO_IPP
+#define BEAST_OAUTH_DETAIL_IMPL_CRYPTO_IPP
+
+#include <beast_oauth/detail/crypto.hpp>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <stdexcept>
+
+namespace beast_oauth { namespace detail {
+
+BEAST_OAUTH_DECL void random_bytes(unsigned char* p, std::size_t n)
+{
+    if(RAND_bytes(p, static_cast<int>(n)) != 1)
+        throw std::runtime_error("beast_oauth: RAND_bytes failed");
+}
+
+BEAST_OAUTH_DECL std::string random_base64url(std::size_t n)
+{
+    unsigned char buf[64];
+    if(n > sizeof(buf))
+        throw std::invalid_argument("beast_oauth: random_base64url too long");
+    random_bytes(buf, n);
+    return base64url_encode(buf, n);
+}
+
+BEAST_OAUTH_DECL digest256 sha256(std::string_view data)
+{
+    digest256 out{};
+    unsigned len = 0;
+    if(EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("beast_oauth: SHA-256 failed");
+    return out;
+}
+
+BEAST_OAUTH_DECL digest256 hmac_sha256(std::string_view key, std::string_view data)
+{
+    digest256 out{};
+    unsigned len = 0;
+    if(!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<unsigned char const*>(data.data()), data.size(),
+             out.data(), &len))
+        throw std::runtime_error("beast_oauth: HMAC-SHA-256 failed");
+    return out;
+}
+
+namespace {
+constexpr char b64url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+inline int b64_value(char c, char const* alphabet) noexcept
+{
+    for(int i = 0; i < 64; ++i)
+        if(alphabet[i] == c)
+            return i;
+    return -1;
+}
+
+// Decodes groups of 4 symbols of `alphabet`; `in` holds no padding.
+inline bool decode_unpadded(std::string_view in, std::string& out, char const* alphabet)
+{
+    if(in.size() % 4 == 1)
+        return false;
+    out.clear();
+    out.reserve(in.size() * 3 / 4);
+    unsigned acc = 0;
+    int bits = 0;
+    for(char c : in)
+    {
+        int v = b64_value(c, alphabet);
+        if(v < 0)
+            return false;
+        acc = (acc << 6) | static_cast<unsigned>(v);
+        bits += 6;
+        if(bits >= 8)
+        {
+            bits -= 8;
+            out.push_back(static_cast<char>((acc >> bits) & 0xff));
+        }
+    }
+    // Leftover bits must be zero (canonical encoding only).
+    return (acc & ((1u << bits) - 1)) == 0;
+}
+} // namespace
+
+BEAST_OAUTH_DECL std::string base64url_encode(void const* data, std::size_t n)
+{
+    auto p = static_cast<unsigned char const*>(data);
+    std::string out;
+    out.reserve((n * 4 + 2) / 3);
+    std::size_t i = 0;
+    for(; i + 3 <= n; i += 3)
+    {
+        unsigned v = (unsigned(p[i]) << 16) | (unsigned(p[i + 1]) << 8) | p[i + 2];
+        out.push_back(b64url_alphabet[(v >> 18) & 63]);
+        out.push_back(b64url_alphabet[(v >> 12) & 63]);
+        out.push_back(b64url_alphabet[(v >> 6) & 63]);
+        out.push_back(b64url_alphabet[v & 63]);
+    }
+    if(n - i == 1)
+    {
+        unsigned v = unsigned(p[i]) << 16;
+        out.push_back(b64url_alphabet[(v >> 18) & 63]);
+        out.push_back(b64url_alphabet[(v >> 12) & 63]);
+    }
+    else if(n - i == 2)
+    {
+        unsigned v = (unsigned(p[i]) << 16) | (unsigned(p[i + 1]) << 8);
+        out.push_back(b64url_alphabet[(v >> 18) & 63]);
+        out.push_back(b64url_alphabet[(v >> 12) & 63]);
+        out.push_back(b64url_alphabet[(v >> 6) & 63]);
+    }
+    return out;
+}
+
+BEAST_OAUTH_DECL bool base64url_decode(std::string_view in, std::string& out)
+{
+    return decode_unpadded(in, out, b64url_alphabet);
+}
+
+BEAST_OAUTH_DECL bool base64_decode(std::string_view in, std::string& out)
+{
+    if(in.size() % 4 != 0)
+        return false;
+    std::size_t pad = 0;
+    while(pad < 2 && !in.empty() && in[in.size() - 1 - pad] == '=')
+        ++pad;
+    return decode_unpadded(in.substr(0, in.size() - pad), out, b64_alphabet);
+}
+
+BEAST_OAUTH_DECL bool constant_time_equal(std::string_view a, std::string_view b) noexcept
+{
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}} // namespace beast_oauth::detail
+
+#endif

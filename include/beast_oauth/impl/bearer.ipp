@@ -1,0 +1,123 @@
+#ifndef BEAST_OAUTH_IMPL_BEARER_IPP
+#define BEAST_OAUTH_IMPL_BEARER_IPP
+
+// Bearer token usage, RFC 6750 2.1 (Authorization header) and 3 (WWW-Authenticate).
+
+#include <beast_oauth/server.hpp>
+#include <beast_oauth/detail/http_util.hpp>
+#include <beast_oauth/scope.hpp>
+
+namespace beast_oauth {
+
+namespace detail {
+// RFC 6750 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+inline bool is_b64token(std::string_view s) noexcept
+{
+    std::size_t i = 0;
+    for(; i < s.size(); ++i)
+    {
+        char c = s[i];
+        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        if(!ok)
+            break;
+    }
+    if(i == 0)
+        return false;
+    for(; i < s.size(); ++i)
+        if(s[i] != '=')
+            return false;
+    return true;
+}
+} // namespace detail
+
+BEAST_OAUTH_DECL bearer_result authorization_server::validate_bearer(std::string_view authorization,
+                                                                     std::string_view required_scope) const
+{
+    bearer_result r;
+    r.required_scope = std::string(required_scope);
+    auto fail = [&r](error e, char const* description) -> bearer_result& {
+        r.err = e;
+        r.description = description;
+        return r;
+    };
+    std::string_view scheme, credentials;
+    if(authorization.empty())
+        return fail(error::invalid_token, "no access token"); // RFC 6750 3.1: no error attribute
+    if(!detail::split_authorization(authorization, scheme, credentials))
+    {
+        if(detail::iequals(detail::trim_ows(authorization), "Bearer"))
+        {
+            r.credentials_present = true;
+            return fail(error::invalid_request, "the Bearer credentials are empty");
+        }
+        return fail(error::invalid_token, "no access token");
+    }
+    if(!detail::iequals(scheme, "Bearer"))
+        return fail(error::invalid_token, "no access token"); // another scheme: no Bearer credentials
+    r.credentials_present = true;
+    if(!detail::is_b64token(credentials))
+        return fail(error::invalid_request, "the Bearer credentials are malformed");
+    auto signature = codec_.verify(credentials, detail::access_token_prefix);
+    if(!signature)
+        return fail(error::invalid_token, "the access token is invalid");
+    auto token = tokens_.find_token(*signature);
+    if(!token || token->kind != token_kind::access)
+        return fail(error::invalid_token, "the access token is invalid or revoked");
+    if(now() >= token->expires_at)
+        return fail(error::invalid_token, "the access token expired");
+    if(!required_scope.empty() && !scope_includes(token->scope, required_scope))
+        return fail(error::insufficient_scope, "the access token lacks the required scope");
+    r.token = std::move(token);
+    return r;
+}
+
+BEAST_OAUTH_DECL bearer_result authorization_server::validate_bearer(http_request const& req,
+                                                                     std::string_view required_scope) const
+{
+    try
+    {
+        return validate_bearer(req[boost::beast::http::field::authorization], required_scope);
+    }
+    catch(std::exception const& e)
+    {
+        log("store_exception", e.what());
+        bearer_result r;
+        r.err = error::temporarily_unavailable;
+        r.description = "the token store is unavailable";
+        r.credentials_present = true;
+        return r;
+    }
+}
+
+BEAST_OAUTH_DECL http_response authorization_server::make_bearer_error(bearer_result const& r,
+                                                                       http_request const& req) const
+{
+    namespace http = boost::beast::http;
+    auto status = r.credentials_present ? http_status(r.err) : 401u;
+    http_response res{static_cast<http::status>(status), req.version()};
+    res.version(req.version());
+    res.keep_alive(req.keep_alive());
+    std::string challenge = "Bearer realm=\"" +
+                            (options_.issuer.empty() ? std::string("api") : options_.issuer) + "\"";
+    if(r.credentials_present && (r.err == error::invalid_request || r.err == error::invalid_token ||
+                                 r.err == error::insufficient_scope))
+    {
+        challenge += ", error=\"" + std::string(wire_name(r.err)) + "\", error_description=\"" +
+                     r.description + "\"";
+        if(r.err == error::insufficient_scope && !r.required_scope.empty())
+            challenge += ", scope=\"" + r.required_scope + "\"";
+    }
+    if(status == 401 || r.err == error::invalid_request || r.err == error::insufficient_scope)
+        res.set(http::field::www_authenticate, challenge);
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.body() = std::string("{\"error\":\"") +
+                 std::string(r.credentials_present ? wire_name(r.err) : "invalid_token") + "\"}";
+    res.prepare_payload();
+    return res;
+}
+
+} // namespace beast_oauth
+
+#endif

@@ -1,0 +1,38 @@
+#ifndef BEAST_OAUTH_IMPL_BEAST_IPP
+#define BEAST_OAUTH_IMPL_BEAST_IPP
+
+#include <beast_oauth/beast.hpp>
+
+namespace beast_oauth {
+
+BEAST_OAUTH_DECL bool is_oauth_target(authorization_server const& server,
+                                      boost::beast::string_view target) noexcept
+{
+    auto path = target.substr(0, target.find('?'));
+    return path == server.options().authorize_path || path == server.options().token_path;
+}
+
+BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_server const& server,
+                                                             http_request&& req)
+{
+    auto target = req.target();
+    auto path = target.substr(0, target.find('?'));
+    auto const& o = server.options();
+    try
+    {
+        if(path == o.authorize_path)
+            return server.handle_authorize(req);
+        if(path == o.token_path)
+            return server.handle_token(req);
+    }
+    catch(std::exception const& e)
+    {
+        server.log("exception", e.what());
+        return server.make_server_error(req);
+    }
+    return std::nullopt;
+}
+
+} // namespace beast_oauth
+
+#endif

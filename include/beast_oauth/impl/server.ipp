@@ -1,0 +1,217 @@
+#ifndef BEAST_OAUTH_IMPL_SERVER_IPP
+#define BEAST_OAUTH_IMPL_SERVER_IPP
+
+#include <beast_oauth/server.hpp>
+#include <beast_oauth/detail/crypto.hpp>
+#include <beast_oauth/detail/http_util.hpp>
+#include <beast_oauth/sign_in_page.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url.hpp>
+#include <stdexcept>
+
+namespace beast_oauth {
+
+namespace detail {
+
+constexpr std::string_view code_prefix = "boa_ac_";
+constexpr std::string_view access_token_prefix = "boa_at_";
+
+// Separate keys for each use of the server secret (HMAC as a KDF).
+inline std::string derive_key(std::string_view secret, std::string_view label)
+{
+    return std::string(as_view(hmac_sha256(secret, label)));
+}
+
+inline std::string server_secret(std::string const& configured)
+{
+    if(configured.empty())
+        return random_base64url(32);
+    if(configured.size() < 32)
+        throw std::invalid_argument("beast_oauth: secret_key must be at least 32 bytes");
+    return configured;
+}
+
+// Sets a query parameter, replacing any of the same name. Everything but RFC 3986
+// unreserved characters is percent-encoded, so '+' stays '+' for form decoders too
+// (Boost.URL's params().set() leaves '+' bare, which they would read as a space).
+inline void set_query_param(boost::urls::url& u, std::string_view key, std::string_view value)
+{
+    auto encoded = boost::urls::encode(boost::urls::string_view(value.data(), value.size()),
+                                       boost::urls::unreserved_chars);
+    u.encoded_params().set(boost::urls::string_view(key.data(), key.size()),
+                           boost::urls::pct_string_view(encoded));
+}
+
+inline void set_common_headers(http_response& res, http_request const& req)
+{
+    res.version(req.version());
+    res.keep_alive(req.keep_alive());
+    res.set(boost::beast::http::field::cache_control, "no-store");
+    res.set(boost::beast::http::field::pragma, "no-cache");
+}
+
+} // namespace detail
+
+BEAST_OAUTH_DECL authorization_server::authorization_server(server_options options,
+                                                            client_store& clients, code_store& codes,
+                                                            token_store& tokens,
+                                                            user_authenticator& users)
+    : options_(std::move(options))
+    , clients_(clients)
+    , codes_(codes)
+    , tokens_(tokens)
+    , users_(users)
+    , secret_(detail::server_secret(options_.secret_key))
+    , csrf_key_(detail::derive_key(secret_, "beast_oauth csrf v1"))
+    , session_key_(detail::derive_key(secret_, "beast_oauth session v1"))
+    , codec_(detail::derive_key(secret_, "beast_oauth token v1"))
+{
+    if(options_.code_ttl.count() <= 0 || options_.code_ttl > std::chrono::seconds(600))
+        throw std::invalid_argument("beast_oauth: code_ttl must be 1 to 600 seconds (RFC 6749 4.1.2)");
+    if(options_.access_token_ttl.count() <= 0)
+        throw std::invalid_argument("beast_oauth: access_token_ttl must be positive");
+    secure_cookies_ = options_.secure_cookies.value_or(options_.issuer.rfind("https://", 0) == 0);
+}
+
+BEAST_OAUTH_DECL time_point authorization_server::now() const
+{
+    return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+}
+
+BEAST_OAUTH_DECL void authorization_server::log(std::string_view name, std::string_view detail) const
+{
+    if(options_.log)
+        options_.log(log_event{name, detail});
+}
+
+BEAST_OAUTH_DECL std::string authorization_server::cookie_name(std::string_view base) const
+{
+    // RFC 6265bis 4.1.3.2: "__Host-" pins the cookie to this host, Secure, Path=/.
+    return (secure_cookies_ ? "__Host-" : "") + std::string(base);
+}
+
+BEAST_OAUTH_DECL std::string authorization_server::csrf_token(std::string_view nonce,
+                                                              authorization_request const& ar) const
+{
+    // Binds the token to the browser (cookie nonce) and to this exact request.
+    std::string binding;
+    binding.reserve(256);
+    for(std::string_view part : {std::string_view(nonce), std::string_view(ar.client->client_id),
+                                 std::string_view(ar.redirect_uri), std::string_view(ar.state),
+                                 std::string_view(ar.scope), std::string_view(ar.code_challenge),
+                                 std::string_view(ar.code_challenge_method)})
+    {
+        binding += std::to_string(part.size());
+        binding.push_back(':');
+        binding.append(part);
+    }
+    binding.push_back(ar.prompt_login ? '1' : '0');
+    auto mac = detail::hmac_sha256(csrf_key_, binding);
+    return detail::base64url_encode(mac.data(), mac.size());
+}
+
+BEAST_OAUTH_DECL std::string authorization_server::make_session(user_identity const& who) const
+{
+    auto expires = std::chrono::duration_cast<std::chrono::seconds>(
+                       (now() + options_.session_ttl).time_since_epoch())
+                       .count();
+    std::string v = detail::base64url_encode(who.subject.data(), who.subject.size()) + "." +
+                    detail::base64url_encode(who.display_name.data(), who.display_name.size()) +
+                    "." + std::to_string(expires);
+    auto mac = detail::hmac_sha256(session_key_, v);
+    return v + "." + detail::base64url_encode(mac.data(), mac.size());
+}
+
+BEAST_OAUTH_DECL std::optional<user_identity> authorization_server::read_session(std::string_view cookie) const
+{
+    if(options_.session_ttl.count() <= 0 || cookie.empty() || cookie.size() > 1024)
+        return std::nullopt;
+    auto last = cookie.rfind('.');
+    if(last == std::string_view::npos)
+        return std::nullopt;
+    auto body = cookie.substr(0, last);
+    auto mac = detail::hmac_sha256(session_key_, body);
+    if(!detail::constant_time_equal(detail::base64url_encode(mac.data(), mac.size()),
+                                    cookie.substr(last + 1)))
+        return std::nullopt;
+    auto d1 = body.find('.');
+    auto d2 = d1 == std::string_view::npos ? d1 : body.find('.', d1 + 1);
+    if(d2 == std::string_view::npos)
+        return std::nullopt;
+    long long expires = 0;
+    for(char c : body.substr(d2 + 1))
+    {
+        if(c < '0' || c > '9' || expires > 1000000000000LL)
+            return std::nullopt;
+        expires = expires * 10 + (c - '0');
+    }
+    auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count();
+    if(expires <= now_s)
+        return std::nullopt;
+    user_identity who;
+    if(!detail::base64url_decode(body.substr(0, d1), who.subject) ||
+       !detail::base64url_decode(body.substr(d1 + 1, d2 - d1 - 1), who.display_name) ||
+       who.subject.empty())
+        return std::nullopt;
+    return who;
+}
+
+BEAST_OAUTH_DECL std::string authorization_server::issue_code_redirect(authorization_request const& ar,
+                                                                       user_identity const& owner) const
+{
+    auto issued = codec_.issue(detail::code_prefix);
+    code_record rec;
+    rec.signature = issued.signature;
+    rec.grant_id = detail::random_base64url(16);
+    rec.client_id = ar.client->client_id;
+    rec.subject = owner.subject;
+    rec.scope = ar.scope;
+    rec.scope_changed = ar.scope_changed;
+    rec.redirect_uri = ar.redirect_uri;
+    rec.redirect_uri_sent = ar.redirect_uri_sent;
+    rec.code_challenge = ar.code_challenge;
+    rec.code_challenge_method = ar.code_challenge_method;
+    rec.issued_at = now();
+    rec.expires_at = rec.issued_at + options_.code_ttl;
+    codes_.save_code(rec);
+
+    // RFC 6749 4.1.2: add code and state to the redirect URI's query, keeping what it had.
+    boost::urls::url u(ar.redirect_uri);
+    detail::set_query_param(u, "code", issued.token);
+    if(ar.has_state)
+        detail::set_query_param(u, "state", ar.state);
+    return std::string(u.buffer());
+}
+
+BEAST_OAUTH_DECL std::string authorization_server::make_error_redirect(authorization_request const& ar,
+                                                                       error e,
+                                                                       std::string_view description) const
+{
+    boost::urls::url u(ar.redirect_uri);
+    detail::set_query_param(u, "error", wire_name(e));
+    if(!description.empty())
+        detail::set_query_param(u, "error_description", description);
+    if(ar.has_state)
+        detail::set_query_param(u, "state", ar.state);
+    return std::string(u.buffer());
+}
+
+BEAST_OAUTH_DECL http_response authorization_server::make_server_error(http_request const& req, error e) const
+{
+    auto path = req.target().substr(0, req.target().find('?'));
+    if(path == options_.authorize_path)
+        return error_page(req, "The server could not complete the request. Please try again later.",
+                          http_status(e));
+    http_response res{static_cast<boost::beast::http::status>(http_status(e)), req.version()};
+    detail::set_common_headers(res, req);
+    res.set(boost::beast::http::field::content_type, "application/json");
+    res.body() = std::string("{\"error\":\"") + std::string(wire_name(e)) + "\"}";
+    res.prepare_payload();
+    return res;
+}
+
+} // namespace beast_oauth
+
+#endif

@@ -1,0 +1,52 @@
+#ifndef BEAST_OAUTH_IMPL_TOKEN_CODEC_IPP
+#define BEAST_OAUTH_IMPL_TOKEN_CODEC_IPP
+
+#include <beast_oauth/token_codec.hpp>
+#include <beast_oauth/detail/crypto.hpp>
+#include <stdexcept>
+
+namespace beast_oauth {
+
+namespace detail {
+constexpr std::size_t token_random_bytes = 32;
+constexpr std::size_t token_b64_size = 43; // unpadded base64url of 32 bytes
+} // namespace detail
+
+BEAST_OAUTH_DECL token_codec::token_codec(std::string key)
+    : key_(std::move(key))
+{
+    if(key_.size() < 32)
+        throw std::invalid_argument("beast_oauth: token key must be at least 32 bytes");
+}
+
+BEAST_OAUTH_DECL token_codec::issued token_codec::issue(std::string_view prefix) const
+{
+    issued out;
+    out.token.reserve(prefix.size() + 2 * detail::token_b64_size + 1);
+    out.token.append(prefix);
+    out.token += detail::random_base64url(detail::token_random_bytes);
+    auto mac = detail::hmac_sha256(key_, out.token);
+    out.signature = detail::base64url_encode(mac.data(), mac.size());
+    out.token.push_back('.');
+    out.token += out.signature;
+    return out;
+}
+
+BEAST_OAUTH_DECL std::optional<std::string_view> token_codec::verify(std::string_view token,
+                                                                     std::string_view prefix) const
+{
+    auto const expected = prefix.size() + 2 * detail::token_b64_size + 1;
+    if(token.size() != expected || token.substr(0, prefix.size()) != prefix ||
+       token[prefix.size() + detail::token_b64_size] != '.')
+        return std::nullopt;
+    auto body = token.substr(0, prefix.size() + detail::token_b64_size);
+    auto sig = token.substr(body.size() + 1);
+    auto mac = detail::hmac_sha256(key_, body);
+    if(!detail::constant_time_equal(detail::base64url_encode(mac.data(), mac.size()), sig))
+        return std::nullopt;
+    return sig;
+}
+
+} // namespace beast_oauth
+
+#endif

@@ -1,0 +1,126 @@
+#ifndef BEAST_OAUTH_MEMORY_STORE_HPP
+#define BEAST_OAUTH_MEMORY_STORE_HPP
+
+#include <beast_oauth/storage.hpp>
+#include <array>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace beast_oauth {
+
+/** The reference in-memory store: clients, codes and tokens.
+
+    Nothing survives a restart. Maps are split into shards, each with its own
+    mutex, so both cores work at once. Expired entries are swept a few at a
+    time on every insert (amortized O(1), no pause that grows with the store).
+    A used code is remembered until it expires plus `replay_window`, so a
+    replay inside that time is reported and revokes the grant.
+
+    @par Thread Safety
+    Every member function is safe to call concurrently.
+*/
+class memory_store : public client_store, public code_store, public token_store
+{
+public:
+    /// Clock used for sweeping; pass the server's so tests can move time.
+    using clock_fn = std::function<time_point()>;
+
+    BEAST_OAUTH_DECL explicit memory_store(clock_fn clock = {});
+
+    /// Registers (or replaces) a client. Thread-safe.
+    BEAST_OAUTH_DECL void add_client(client c);
+
+    BEAST_OAUTH_DECL std::shared_ptr<client const> find_client(std::string_view client_id) const override;
+    BEAST_OAUTH_DECL void save_code(code_record const& record) override;
+    BEAST_OAUTH_DECL consume_result consume_code(std::string_view signature) override;
+    BEAST_OAUTH_DECL bool save_token(token_record const& record) override;
+    BEAST_OAUTH_DECL std::shared_ptr<token_record const> find_token(std::string_view signature) const override;
+    BEAST_OAUTH_DECL void revoke_grant(std::string_view grant_id) override;
+
+    /// Live (unswept) codes, tokens and grants, for tests and metrics.
+    BEAST_OAUTH_DECL std::size_t code_count() const;
+    BEAST_OAUTH_DECL std::size_t token_count() const;
+
+    /// How long a used code is remembered after its expiry (replay detection).
+    std::chrono::seconds replay_window{600};
+
+private:
+    static constexpr std::size_t shard_count = 16;
+
+    struct code_entry
+    {
+        code_record record;
+        bool used = false;
+    };
+    struct expiry_item
+    {
+        time_point at;
+        std::string key;
+    };
+    template<class Value>
+    struct shard
+    {
+        mutable std::mutex mutex;
+        std::unordered_map<std::string, Value> map;
+        std::deque<expiry_item> expiry; // roughly in expiry order: lifetimes are uniform
+    };
+    struct grant_entry
+    {
+        std::vector<std::string> token_signatures;
+        bool revoked = false;
+    };
+
+    static std::size_t shard_of(std::string_view key) noexcept;
+    time_point now() const;
+    void sweep_codes(shard<code_entry>& s, time_point now);
+    void sweep_tokens(shard<std::shared_ptr<token_record const>>& s, time_point now);
+    void sweep_grants(shard<grant_entry>& s, time_point now);
+
+    clock_fn clock_;
+    mutable std::mutex clients_mutex_;
+    std::unordered_map<std::string, std::shared_ptr<client const>> clients_;
+    std::array<shard<code_entry>, shard_count> codes_;
+    std::array<shard<std::shared_ptr<token_record const>>, shard_count> tokens_;
+    std::array<shard<grant_entry>, shard_count> grants_;
+};
+
+/** In-memory accounts for the example server and tests.
+
+    Usernames (emails) compare case-insensitively. Passwords are kept only
+    as hashes (@ref hash_password). An unknown user costs the same hash as a
+    known one, so timing does not reveal which accounts exist.
+
+    @par Thread Safety
+    `add_user` must complete before concurrent `authenticate` calls start.
+*/
+class memory_user_store : public user_authenticator
+{
+public:
+    /// Adds an account; `password_hash` from @ref hash_password.
+    BEAST_OAUTH_DECL void add_user(std::string username, std::string password_hash,
+                                   user_identity identity);
+
+    BEAST_OAUTH_DECL std::optional<user_identity> authenticate(std::string_view username,
+                                                               std::string_view password) override;
+
+private:
+    struct account
+    {
+        std::string password_hash;
+        user_identity identity;
+    };
+    std::unordered_map<std::string, account> accounts_;
+    std::string dummy_hash_;
+};
+
+} // namespace beast_oauth
+
+#ifdef BEAST_OAUTH_HEADER_ONLY
+#include <beast_oauth/impl/memory_store.ipp>
+#endif
+
+#endif

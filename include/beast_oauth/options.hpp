@@ -1,0 +1,109 @@
+#ifndef BEAST_OAUTH_OPTIONS_HPP
+#define BEAST_OAUTH_OPTIONS_HPP
+
+#include <beast_oauth/model.hpp>
+#include <beast_oauth/params.hpp>
+#include <beast_oauth/sign_in_page.hpp>
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace beast_oauth {
+
+/// Which requests the endpoints accept beyond RFC 6749.
+enum class profile
+{
+    /// RFC 6749 as written.
+    strict,
+    /** Also Seam's intercom guide (2023): an authorize request with only
+        `redirect_uri` (client = `default_client_id`, response_type = code),
+        a token request without `grant_type` or `redirect_uri`, and a JSON
+        token body. Everything else stays strict. */
+    seam
+};
+
+/// Context given to the token-response hook.
+struct token_response_context
+{
+    beast_oauth::client const& client;
+    std::string_view subject;
+    std::string_view scope;
+    std::string_view grant_type;
+};
+
+/** Event passed to the log hook. Never contains a secret, password, code or token. */
+struct log_event
+{
+    /// Short machine-readable name ("store_exception", "code_replay", ...).
+    std::string_view name;
+    /// Details for the operator (never sent to clients).
+    std::string_view detail;
+};
+
+/** Configuration of an @ref authorization_server.
+
+    A plain aggregate: set what you need, keep the defaults otherwise.
+*/
+struct server_options
+{
+    /// Public base URL of the server, e.g. "https://intercom.example.com" (no trailing slash).
+    std::string issuer;
+    /// Request shapes accepted; see @ref profile.
+    beast_oauth::profile profile = beast_oauth::profile::strict;
+    /// Seam profile: the client assumed when an authorize request has no client_id.
+    std::string default_client_id = "seam";
+
+    /// Endpoint paths (matched exactly, query excluded).
+    std::string authorize_path = "/authorize";
+    std::string token_path = "/oauth/token";
+
+    /// Authorization code lifetime (RFC 6749 4.1.2 recommends at most 10 minutes; capped at 600 s).
+    std::chrono::seconds code_ttl{60};
+    /// Access token lifetime (`expires_in`).
+    std::chrono::seconds access_token_ttl{3600};
+    /// Sign-in session lifetime (cookie); zero disables sessions (always ask for the password).
+    std::chrono::seconds session_ttl{3600};
+
+    /// Accept `code_challenge_method=plain` (RFC 7636 4.2); off: S256 only.
+    bool allow_plain_pkce = false;
+
+    /** Server secret (at least 32 bytes) keying token signatures, CSRF tokens and session cookies.
+        Tokens stored in a durable store stay valid across restarts only with the same key.
+        Empty: a random key per process (fine for the in-memory store). */
+    std::string secret_key;
+
+    /// Cookies with `Secure` and the `__Host-` prefix; default: when issuer starts with "https://".
+    std::optional<bool> secure_cookies;
+
+    /// Clock for every expiry; defaults to system_clock::now. Tests inject their own.
+    std::function<time_point()> clock;
+
+    /// Token-response field carrying the subject (Seam's `user_id`); empty: omitted.
+    std::string user_id_field = "user_id";
+    /// Adds vendor fields to a successful token response (RFC 6749 5.1 allows extra parameters).
+    std::function<void(token_response_context const&, boost::json::object&)> extra_token_fields;
+
+    /// Replaces the built-in sign-in page; must escape everything it reflects.
+    std::function<std::string(sign_in_page const&)> render_sign_in_page;
+
+    /// Receives operator events (store exceptions, replays); never secrets.
+    std::function<void(log_event const&)> log;
+
+    /// Limits on request parameters (count, length).
+    param_limits limits{};
+    /// Longest accepted `state`.
+    std::size_t max_state_size = 1024;
+    /// Longest accepted `scope`.
+    std::size_t max_scope_size = 1024;
+    /// Largest request body the endpoints read.
+    std::size_t max_body_size = 16 * 1024;
+};
+
+} // namespace beast_oauth
+
+#endif

@@ -1,0 +1,170 @@
+#ifndef BEAST_OAUTH_SERVER_HPP
+#define BEAST_OAUTH_SERVER_HPP
+
+#include <beast_oauth/error.hpp>
+#include <beast_oauth/options.hpp>
+#include <beast_oauth/params.hpp>
+#include <beast_oauth/storage.hpp>
+#include <beast_oauth/token_codec.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <string>
+
+namespace beast_oauth {
+
+/// The request type the endpoints take.
+using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+/// The response type the endpoints return.
+using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+
+/** Result of validating an authorization request (phase 1 of /authorize).
+
+    When `ok()` is false, `redirect` tells how to answer: `false` means the
+    client or redirect_uri could not be trusted, so the owner sees an error
+    page and is never redirected (RFC 6749 4.1.2.1); `true` means the error
+    goes back to `request.redirect_uri` (see @ref authorization_server::make_error_redirect).
+*/
+struct authorize_result
+{
+    authorization_request request;
+    error err{};
+    std::string description;
+    bool redirect = false;
+
+    bool ok() const noexcept { return err == error{}; }
+};
+
+/** Result of validating a bearer token (RFC 6750). */
+struct bearer_result
+{
+    /// The token's record when valid: subject, client_id, scope, expires_at.
+    std::shared_ptr<token_record const> token;
+    /// `invalid_request`, `invalid_token` or `insufficient_scope` when not valid.
+    error err{};
+    /// Client-safe reason.
+    std::string description;
+    /// False when the request carried no credentials at all (RFC 6750 3.1: then no error code).
+    bool credentials_present = false;
+    /// The scope the resource required (for the challenge's `scope` attribute).
+    std::string required_scope;
+
+    bool ok() const noexcept { return token != nullptr; }
+};
+
+/** An OAuth 2.0 authorization server over vendor-supplied stores.
+
+    The endpoints are I/O-free: they take a Beast request and return a Beast
+    response, and can be mounted in any server (see `beast.hpp`). Vendors with
+    their own login UI call the phases (@ref validate_authorization_request,
+    @ref issue_code_redirect, @ref make_error_redirect) directly.
+
+    @par Thread Safety
+    All member functions are const or internally synchronized through the
+    stores: one server may serve requests on many threads at once. The
+    stores must outlive the server.
+*/
+class authorization_server
+{
+public:
+    /** Constructs the server.
+
+        @throws std::invalid_argument on invalid options (short secret_key, code_ttl above 600 s).
+    */
+    BEAST_OAUTH_DECL authorization_server(server_options options, client_store& clients,
+                                          code_store& codes, token_store& tokens,
+                                          user_authenticator& users);
+
+    server_options const& options() const noexcept { return options_; }
+
+    /// The current time from the configured clock.
+    BEAST_OAUTH_DECL time_point now() const;
+
+    // --- /authorize phases (RFC 6749 4.1.1 - 4.1.2) ---
+
+    /// Phase 1: validates an authorization request's parameters (query or posted form).
+    BEAST_OAUTH_DECL authorize_result validate_authorization_request(param_list const& params) const;
+
+    /** Phase 3: issues a code for a validated request and a signed-in owner.
+
+        @return the URL to redirect the browser to: redirect_uri with `code`
+        and `state` merged into its query (RFC 6749 4.1.2).
+    */
+    BEAST_OAUTH_DECL std::string issue_code_redirect(authorization_request const& request,
+                                                     user_identity const& owner) const;
+
+    /// The URL that carries an error back to the client (RFC 6749 4.1.2.1).
+    BEAST_OAUTH_DECL std::string make_error_redirect(authorization_request const& request, error e,
+                                                     std::string_view description) const;
+
+    // --- HTTP endpoints ---
+
+    /// `GET`/`POST` of the authorize path: sign-in page, sign-in, code issuance.
+    BEAST_OAUTH_DECL http_response handle_authorize(http_request const& req) const;
+
+    /// `POST` of the token path (RFC 6749 4.1.3, 5).
+    BEAST_OAUTH_DECL http_response handle_token(http_request const& req) const;
+
+    // --- resource access (RFC 6750) ---
+
+    /** Validates `Authorization: Bearer <token>`.
+
+        @param authorization the header's value (empty when absent)
+        @param required_scope space-separated scope the resource needs; empty: none
+    */
+    BEAST_OAUTH_DECL bearer_result validate_bearer(std::string_view authorization,
+                                                   std::string_view required_scope = {}) const;
+
+    /// Validates the request's Authorization header; see the overload above.
+    BEAST_OAUTH_DECL bearer_result validate_bearer(http_request const& req,
+                                                   std::string_view required_scope = {}) const;
+
+    /// The 400/401/403 response with `WWW-Authenticate: Bearer ...` for a failed validation (RFC 6750 3).
+    BEAST_OAUTH_DECL http_response make_bearer_error(bearer_result const& result,
+                                                     http_request const& req) const;
+
+    /// An error response in the endpoint's format (HTML for authorize, JSON otherwise), for `server_error`.
+    BEAST_OAUTH_DECL http_response make_server_error(http_request const& req,
+                                                     error e = error::server_error) const;
+
+    /// Reports an operator event to the log hook.
+    BEAST_OAUTH_DECL void log(std::string_view name, std::string_view detail) const;
+
+private:
+    http_response authorize_get(http_request const& req) const;
+    http_response authorize_post(http_request const& req) const;
+    http_response render_page(http_request const& req, param_list const& params,
+                              authorization_request const& ar, std::string_view signed_in_as,
+                              std::string error_message, std::string_view username,
+                              unsigned status) const;
+    http_response error_page(http_request const& req, std::string_view description,
+                             unsigned status) const;
+    http_response redirect_response(http_request const& req, std::string const& location,
+                                    authorization_request const& ar) const;
+    std::string csrf_token(std::string_view nonce, authorization_request const& ar) const;
+    std::string make_session(user_identity const& who) const;
+    std::optional<user_identity> read_session(std::string_view cookie) const;
+    std::string cookie_name(std::string_view base) const;
+
+    server_options options_;
+    client_store& clients_;
+    code_store& codes_;
+    token_store& tokens_;
+    user_authenticator& users_;
+    std::string secret_;
+    std::string csrf_key_;
+    std::string session_key_;
+    token_codec codec_;
+    bool secure_cookies_ = false;
+};
+
+} // namespace beast_oauth
+
+#ifdef BEAST_OAUTH_HEADER_ONLY
+#include <beast_oauth/impl/server.ipp>
+#include <beast_oauth/impl/authorize_endpoint.ipp>
+#include <beast_oauth/impl/token_endpoint.ipp>
+#include <beast_oauth/impl/bearer.ipp>
+#endif
+
+#endif

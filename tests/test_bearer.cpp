@@ -1,0 +1,92 @@
+// Bearer token validation: RFC 6750 2.1 and 3.1.
+#include "fixture.hpp"
+#include "catch.hpp"
+
+#include <boost/json.hpp>
+
+using namespace test;
+
+namespace {
+std::string issue_token(fixture& f)
+{
+    auto res = f.exchange(f.obtain_code(fixture::authorize_query("scope=intercoms.read+intercoms.write")));
+    return std::string(boost::json::parse(res.body()).at("access_token").as_string());
+}
+
+http_request api_request(std::string const& authorization)
+{
+    http_request req{http::verb::get, "/intercoms", 11};
+    if(!authorization.empty())
+        req.set(http::field::authorization, authorization);
+    return req;
+}
+} // namespace
+
+TEST_CASE("a valid bearer token yields subject, client, scope and expiry")
+{
+    fixture f;
+    auto token = issue_token(f);
+    auto r = f.server.validate_bearer("Bearer " + token);
+    REQUIRE(r.ok());
+    CHECK(r.token->subject == owner_subject);
+    CHECK(r.token->client_id == "seam");
+    CHECK(r.token->scope == "intercoms.read intercoms.write");
+    CHECK(r.token->expires_at == f.now() + std::chrono::seconds(3600));
+    CHECK(f.server.validate_bearer("bearer " + token).ok());   // scheme is case-insensitive
+    CHECK(f.server.validate_bearer("BEARER  " + token).ok());
+    CHECK(f.server.validate_bearer("Bearer " + token, "intercoms.read").ok());
+}
+
+TEST_CASE("missing credentials: 401 with a challenge and no error code (RFC 6750 3.1)")
+{
+    fixture f;
+    auto req = api_request("");
+    auto r = f.server.validate_bearer(req);
+    CHECK_FALSE(r.ok());
+    auto res = f.server.make_bearer_error(r, req);
+    CHECK(res.result_int() == 401);
+    auto challenge = std::string(res[http::field::www_authenticate]);
+    CHECK(challenge.rfind("Bearer realm=", 0) == 0);
+    CHECK(challenge.find("error=") == std::string::npos);
+    auto basic = api_request("Basic abc");
+    CHECK(f.server.make_bearer_error(f.server.validate_bearer(basic), basic).result_int() == 401);
+}
+
+TEST_CASE("invalid, expired, revoked and malformed tokens")
+{
+    fixture f;
+    auto token = issue_token(f);
+    auto check = [&](std::string const& header, unsigned status, std::string const& error) {
+        INFO(header);
+        auto req = api_request(header);
+        auto r = f.server.validate_bearer(req);
+        CHECK_FALSE(r.ok());
+        auto res = f.server.make_bearer_error(r, req);
+        CHECK(res.result_int() == status);
+        CHECK(std::string(res[http::field::www_authenticate]).find("error=\"" + error + "\"") != std::string::npos);
+    };
+    check("Bearer boa_at_garbage", 401, "invalid_token");
+    check("Bearer " + token.substr(0, token.size() - 1) + "A", 401, "invalid_token");
+    check("Bearer " + token + "x", 401, "invalid_token");
+    check("Bearer", 400, "invalid_request");
+    check("Bearer a b", 400, "invalid_request");
+    check("Bearer t\"oken", 400, "invalid_request");
+    check("Bearer " + token.substr(0, 10) + "%" + token.substr(11), 400, "invalid_request");
+    {
+        auto req = api_request("Bearer " + token);
+        auto r = f.server.validate_bearer(req, "admin");
+        auto res = f.server.make_bearer_error(r, req);
+        CHECK(res.result_int() == 403);
+        CHECK(std::string(res[http::field::www_authenticate]).find("error=\"insufficient_scope\"") != std::string::npos);
+        CHECK(std::string(res[http::field::www_authenticate]).find("scope=\"admin\"") != std::string::npos);
+    }
+    f.advance(3600);
+    check("Bearer " + token, 401, "invalid_token");
+}
+
+TEST_CASE("a code is not a bearer token")
+{
+    fixture f;
+    auto code = f.obtain_code(fixture::authorize_query());
+    CHECK_FALSE(f.server.validate_bearer("Bearer " + code).ok());
+}
