@@ -94,7 +94,8 @@ std::optional<http_response> demo_client::handle(http_request const& req, local_
                         "<code>GET /intercoms</code> with the access token.</p>"
                         "<p><a class=\"button\" href=\"" + html_escape(u.buffer()) +
                         "\">Connect your intercoms</a></p>"
-                        "<p>Demo account: <code>owner@example.com</code> / <code>correct horse battery staple</code></p>");
+                        "<p>Sign in with a user from the server's config file (the shipped demo config's "
+                        "owner is <code>owner@example.com</code>; its password is in README.md).</p>");
         res.set(http::field::set_cookie, "demo_flow=" + state + "." + verifier +
                                              "; Path=/demo; Max-Age=600; HttpOnly; SameSite=Lax");
         return res;

@@ -329,8 +329,8 @@ int main(int argc, char** argv)
         std::cout << "listening on " << scheme << "://" << host << ":" << port << "\n";
         if(cfg.demo)
             std::cout << "Open " << scheme << "://localhost:" << port
-                      << "/demo in a browser to run the whole flow (sign in as owner@example.com /"
-                         " correct horse battery staple).\n";
+                      << "/demo in a browser to run the whole flow (sign in with a user from the config;\n"
+                         "the shipped demo config's owner is owner@example.com, password in README.md).\n";
         std::cout << std::flush;
 
         net::signal_set signals(ioc, SIGINT, SIGTERM);
