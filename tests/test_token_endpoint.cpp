@@ -46,7 +46,7 @@ TEST_CASE("strict RFC 6749 exchange: client_secret_post")
     CHECK(std::string(o.at("access_token").as_string()).rfind("boa_at_", 0) == 0);
     CHECK(o.at("user_id").as_string() == owner_subject);
     CHECK_FALSE(o.contains("scope")); // not narrowed
-    CHECK_FALSE(o.contains("refresh_token"));
+    CHECK(std::string(o.at("refresh_token").as_string()).rfind("boa_rt_", 0) == 0);
     for(auto const& kv : o)
         CHECK_FALSE(kv.value().is_null());
 }
@@ -208,9 +208,14 @@ TEST_CASE("a replayed code fails and revokes the token issued from it")
     auto first = f.exchange(code);
     REQUIRE(first.result_int() == 200);
     auto token = std::string(json_of(first).at("access_token").as_string());
+    auto refresh = std::string(json_of(first).at("refresh_token").as_string());
     CHECK(f.server.validate_bearer("Bearer " + token).ok());
     check_error(f.exchange(code), 400, "invalid_grant");
     CHECK_FALSE(f.server.validate_bearer("Bearer " + token).ok());
+    // The refresh token issued from the code dies with it.
+    check_error(f.post_form("/oauth/token", form({{"grant_type", "refresh_token"}, {"refresh_token", refresh},
+                                                   {"client_id", "seam"}, {"client_secret", "seamsecret"}})),
+                400, "invalid_grant");
     check_error(f.exchange(code), 400, "invalid_grant");
 }
 

@@ -12,8 +12,9 @@ namespace beast_oauth {
 
 /** Answers a request if its target is one of the server's endpoints.
 
-    Dispatches on the path (query excluded): the authorize path and the token
-    path. Everything else comes back as `std::nullopt`, for the vendor's own
+    Dispatches on the path (query excluded): the authorize, token, revocation,
+    introspection and metadata paths of the options. Everything else comes
+    back as `std::nullopt`, leaving `req` untouched, for the vendor's own
     router. A store that throws becomes a `server_error` response; the
     exception text goes to the log hook only.
 

@@ -18,7 +18,9 @@ namespace beast_oauth {
     mutex, so both cores work at once. Expired entries are swept a few at a
     time on every insert (amortized O(1), no pause that grows with the store).
     A used code is remembered until it expires plus `replay_window`, so a
-    replay inside that time is reported and revokes the grant.
+    replay inside that time is reported and revokes the grant. A rotated
+    refresh token is remembered for `rotated_retention`, so its reuse revokes
+    the grant. Operations on one grant are serialized by the grant's shard lock.
 
     @par Thread Safety
     Every member function is safe to call concurrently.
@@ -40,6 +42,11 @@ public:
     BEAST_OAUTH_DECL bool save_token(token_record const& record) override;
     BEAST_OAUTH_DECL std::shared_ptr<token_record const> find_token(std::string_view signature) const override;
     BEAST_OAUTH_DECL void revoke_grant(std::string_view grant_id) override;
+    BEAST_OAUTH_DECL void revoke_token(std::string_view signature) override;
+    BEAST_OAUTH_DECL rotate_status rotate_refresh_token(refresh_rotation_request const& request,
+                                                        std::shared_ptr<token_record const>& old_out) override;
+    BEAST_OAUTH_DECL void revoke_access_tokens(std::string_view grant_id,
+                                               std::string_view keep_signature) override;
 
     /// Live (unswept) codes, tokens and grants, for tests and metrics.
     BEAST_OAUTH_DECL std::size_t code_count() const;
@@ -47,6 +54,8 @@ public:
 
     /// How long a used code is remembered after its expiry (replay detection).
     std::chrono::seconds replay_window{600};
+    /// How long a rotated refresh token is remembered (reuse detection) before it is swept.
+    std::chrono::seconds rotated_retention{86400};
 
 private:
     static constexpr std::size_t shard_count = 16;
@@ -71,6 +80,7 @@ private:
     struct grant_entry
     {
         std::vector<std::string> token_signatures;
+        time_point expires{}; // latest expiry of its tokens
         bool revoked = false;
     };
 
@@ -79,6 +89,10 @@ private:
     void sweep_codes(shard<code_entry>& s, time_point now);
     void sweep_tokens(shard<std::shared_ptr<token_record const>>& s, time_point now);
     void sweep_grants(shard<grant_entry>& s, time_point now);
+    void insert_token_locked(shard<grant_entry>& g, grant_entry& grant, token_record const& record,
+                             time_point now);
+    std::shared_ptr<token_record const> find_locked(std::string_view signature) const;
+    void erase_token(std::string const& signature);
 
     clock_fn clock_;
     mutable std::mutex clients_mutex_;

@@ -4,6 +4,7 @@
 #include <beast_oauth/redirect_uri.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,17 @@ namespace beast_oauth {
 
 /// Wall-clock time used for every expiry.
 using time_point = std::chrono::system_clock::time_point;
+
+/// How refresh tokens behave when used (RFC 6749 6, RFC 9700 4.14.2).
+enum class refresh_rotation
+{
+    /// The same refresh token is returned and stays valid (Seam's guide).
+    none,
+    /** A new refresh token replaces the old one. For a grace period the old token
+        still works and yields the same new pair (concurrent refreshes all succeed);
+        after it, any use of the old token revokes the whole grant (reuse detection). */
+    rotate
+};
 
 /** A registered OAuth client (RFC 6749 2).
 
@@ -37,6 +49,10 @@ struct client
     std::vector<std::string> grant_types{"authorization_code", "refresh_token"};
     /// Require PKCE for this client even if it is confidential (always on for public clients).
     bool require_pkce = false;
+    /// Overrides the server's refresh-token rotation policy for this client.
+    std::optional<refresh_rotation> rotation;
+    /// May introspect any token (a resource server); otherwise only its own tokens (RFC 7662 2.1).
+    bool may_introspect_any = false;
 
     /// Whether the client may use `grant_type`.
     bool allows_grant(std::string_view grant_type) const noexcept
@@ -119,6 +135,8 @@ struct token_record
     time_point issued_at{};
     /// time_point::max() for tokens that do not expire.
     time_point expires_at{};
+    /// Refresh tokens: when the token was rotated (replaced by a successor); epoch while current.
+    time_point rotated_at{};
 };
 
 } // namespace beast_oauth

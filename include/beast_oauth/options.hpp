@@ -58,9 +58,12 @@ struct server_options
     /// Seam profile: the client assumed when an authorize request has no client_id.
     std::string default_client_id = "seam";
 
-    /// Endpoint paths (matched exactly, query excluded).
+    /// Endpoint paths (matched exactly, query excluded). An empty path disables that endpoint.
     std::string authorize_path = "/authorize";
     std::string token_path = "/oauth/token";
+    std::string revocation_path = "/oauth/revoke";       ///< RFC 7009
+    std::string introspection_path = "/oauth/introspect"; ///< RFC 7662
+    std::string metadata_path = "/.well-known/oauth-authorization-server"; ///< RFC 8414
 
     /// Authorization code lifetime (RFC 6749 4.1.2 recommends at most 10 minutes; capped at 600 s).
     std::chrono::seconds code_ttl{60};
@@ -68,6 +71,17 @@ struct server_options
     std::chrono::seconds access_token_ttl{3600};
     /// Sign-in session lifetime (cookie); zero disables sessions (always ask for the password).
     std::chrono::seconds session_ttl{3600};
+
+    /// Issue a refresh token with every code exchange (to clients allowed the refresh_token grant).
+    bool issue_refresh_tokens = true;
+    /// Refresh-token policy; a client's own `rotation` overrides it. Seam's guide expects `none`.
+    refresh_rotation rotation = refresh_rotation::none;
+    /// With `rotate`: how long a rotated refresh token still works (concurrent refreshes).
+    std::chrono::seconds refresh_grace{60};
+    /// Refresh-token lifetime; zero: no expiry. With `rotate` every refresh restarts it (sliding window).
+    std::chrono::seconds refresh_token_ttl{0};
+    /// Revoke a grant's other access tokens on refresh (off: unexpired access tokens keep working).
+    bool revoke_access_tokens_on_refresh = false;
 
     /// Accept `code_challenge_method=plain` (RFC 7636 4.2); off: S256 only.
     bool allow_plain_pkce = false;

@@ -9,6 +9,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace beast_oauth {
@@ -102,8 +103,21 @@ public:
     /// `GET`/`POST` of the authorize path: sign-in page, sign-in, code issuance.
     BEAST_OAUTH_DECL http_response handle_authorize(http_request const& req) const;
 
-    /// `POST` of the token path (RFC 6749 4.1.3, 5).
+    /// `POST` of the token path: authorization_code and refresh_token grants (RFC 6749 4.1.3, 5, 6).
     BEAST_OAUTH_DECL http_response handle_token(http_request const& req) const;
+
+    /// `POST` of the revocation path (RFC 7009); client-authenticated.
+    BEAST_OAUTH_DECL http_response handle_revocation(http_request const& req) const;
+
+    /// `POST` of the introspection path (RFC 7662); confidential clients only.
+    BEAST_OAUTH_DECL http_response handle_introspection(http_request const& req) const;
+
+    /// `GET` of the metadata path (RFC 8414).
+    BEAST_OAUTH_DECL http_response handle_metadata(http_request const& req) const;
+
+    /// An RFC 6749 5.2 JSON error response (401 + `WWW-Authenticate` for invalid_client).
+    BEAST_OAUTH_DECL http_response oauth_error(http_request const& req, error e,
+                                               std::string description) const;
 
     // --- resource access (RFC 6750) ---
 
@@ -143,6 +157,19 @@ private:
                                     authorization_request const& ar) const;
     std::string csrf_token(std::string_view nonce, authorization_request const& ar) const;
     std::string make_session(user_identity const& who) const;
+    std::optional<http_response> read_client_request(http_request const& req, bool allow_json,
+                                                     param_list& params,
+                                                     std::shared_ptr<client const>& client_out) const;
+    std::string derive_token(std::string_view from, std::string_view label) const;
+    http_response token_success(http_request const& req, client const& c, std::string_view grant_type,
+                                std::string_view subject, std::string_view access_token,
+                                long long expires_in, std::string_view refresh_token,
+                                std::string_view scope, bool scope_changed) const;
+    http_response grant_authorization_code(http_request const& req, param_list const& params,
+                                           client const& c) const;
+    http_response grant_refresh_token(http_request const& req, param_list const& params,
+                                      client const& c) const;
+    std::shared_ptr<token_record const> find_presented_token(std::string_view token) const;
     std::optional<user_identity> read_session(std::string_view cookie) const;
     std::string cookie_name(std::string_view base) const;
 
@@ -154,6 +181,7 @@ private:
     std::string secret_;
     std::string csrf_key_;
     std::string session_key_;
+    std::string rotation_key_;
     token_codec codec_;
     bool secure_cookies_ = false;
 };
@@ -164,6 +192,7 @@ private:
 #include <beast_oauth/impl/server.ipp>
 #include <beast_oauth/impl/authorize_endpoint.ipp>
 #include <beast_oauth/impl/token_endpoint.ipp>
+#include <beast_oauth/impl/revocation_endpoint.ipp>
 #include <beast_oauth/impl/bearer.ipp>
 #endif
 

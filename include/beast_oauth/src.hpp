@@ -27,6 +27,7 @@
 #include <beast_oauth/impl/server.ipp>
 #include <beast_oauth/impl/authorize_endpoint.ipp>
 #include <beast_oauth/impl/token_endpoint.ipp>
+#include <beast_oauth/impl/revocation_endpoint.ipp>
 #include <beast_oauth/impl/bearer.ipp>
 #include <beast_oauth/impl/beast.ipp>
 

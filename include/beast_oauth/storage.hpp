@@ -2,7 +2,9 @@
 #define BEAST_OAUTH_STORAGE_HPP
 
 #include <beast_oauth/model.hpp>
+#include <chrono>
 #include <memory>
+#include <string>
 #include <optional>
 #include <string_view>
 
@@ -62,6 +64,33 @@ public:
     virtual consume_result consume_code(std::string_view signature) = 0;
 };
 
+/// Outcome of @ref token_store::rotate_refresh_token.
+enum class rotate_status
+{
+    /// First rotation: the old token is marked rotated, the successors are stored.
+    rotated,
+    /// The old token was already rotated less than `grace` ago: the successors exist.
+    in_grace,
+    /// The old token was rotated longer ago than `grace`: a reuse. The caller revokes the grant.
+    reused,
+    /// Unknown, expired or revoked.
+    not_found
+};
+
+/// Arguments of @ref token_store::rotate_refresh_token.
+struct refresh_rotation_request
+{
+    /// Signature of the refresh token being used.
+    std::string_view old_signature;
+    /// Rotation time; becomes the old token's `rotated_at`.
+    time_point now{};
+    /// How long a rotated token keeps working.
+    std::chrono::seconds grace{60};
+    /// Successors, stored only on `rotated`.
+    token_record const* new_access = nullptr;
+    token_record const* new_refresh = nullptr;
+};
+
 /** Keeps access and refresh tokens, keyed by signature.
 
     @par Thread Safety
@@ -75,13 +104,29 @@ public:
 
         @return false when the token's grant was revoked (e.g. its code was
         replayed while this token was being issued); the token must then not
-        be stored, and the server refuses to hand it out.
+        be stored, and it must never validate.
     */
     virtual bool save_token(token_record const& record) = 0;
     /// The token, or nullptr when unknown or revoked. Expiry is checked by the caller.
     virtual std::shared_ptr<token_record const> find_token(std::string_view signature) const = 0;
     /// Revokes every token of a grant, and refuses tokens saved for it afterwards.
     virtual void revoke_grant(std::string_view grant_id) = 0;
+    /// Revokes one token (RFC 7009 for an access token). Unknown signatures are ignored.
+    virtual void revoke_token(std::string_view signature) = 0;
+    /** Rotates a refresh token in one atomic step (RFC 9700 4.14.2).
+
+        Under one lock or transaction: if the old token is current, set its
+        `rotated_at = now` and store both successors (`rotated`); if it was
+        rotated at most `grace` ago, store nothing (`in_grace`, `old_out` set
+        so the caller can recompute the successors); if longer ago, `reused`.
+        Must return `not_found` when the grant was revoked.
+
+        @param old_out receives the old token's record (for `rotated`, `in_grace` and `reused`)
+    */
+    virtual rotate_status rotate_refresh_token(refresh_rotation_request const& request,
+                                               std::shared_ptr<token_record const>& old_out) = 0;
+    /// Revokes a grant's access tokens except `keep_signature` (the `revoke_access_tokens_on_refresh` option).
+    virtual void revoke_access_tokens(std::string_view grant_id, std::string_view keep_signature) = 0;
 };
 
 /** Checks a resource owner's credentials (the vendor's account system).

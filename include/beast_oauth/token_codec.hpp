@@ -35,6 +35,13 @@ public:
     /// Makes a new token with `prefix`.
     BEAST_OAUTH_DECL issued issue(std::string_view prefix) const;
 
+    /** Makes the token `<prefix><random_part>.<signature>` from a given random part.
+
+        For deterministic successors (refresh rotation): `random_part` must be 43
+        base64url characters of a secret pseudo-random value.
+    */
+    BEAST_OAUTH_DECL issued issue_derived(std::string_view prefix, std::string_view random_part) const;
+
     /** Checks a presented token's shape, prefix and HMAC.
 
         @return the signature (a view into `token`) when genuine, else nullopt.

@@ -9,7 +9,11 @@ BEAST_OAUTH_DECL bool is_oauth_target(authorization_server const& server,
                                       boost::beast::string_view target) noexcept
 {
     auto path = target.substr(0, target.find('?'));
-    return path == server.options().authorize_path || path == server.options().token_path;
+    auto const& o = server.options();
+    if(path.empty())
+        return false;
+    return path == o.authorize_path || path == o.token_path || path == o.revocation_path ||
+           path == o.introspection_path || path == o.metadata_path;
 }
 
 BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_server const& server,
@@ -22,8 +26,16 @@ BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_serve
     {
         if(path == o.authorize_path)
             return server.handle_authorize(req);
+        if(path.empty())
+            return std::nullopt;
         if(path == o.token_path)
             return server.handle_token(req);
+        if(path == o.revocation_path)
+            return server.handle_revocation(req);
+        if(path == o.introspection_path)
+            return server.handle_introspection(req);
+        if(path == o.metadata_path)
+            return server.handle_metadata(req);
     }
     catch(std::exception const& e)
     {

@@ -96,13 +96,49 @@ BEAST_OAUTH_DECL void memory_store::sweep_tokens(shard<std::shared_ptr<token_rec
 
 BEAST_OAUTH_DECL void memory_store::sweep_grants(shard<grant_entry>& s, time_point t)
 {
-    // A grant entry is dropped once the latest expiry recorded for it has passed
-    // (plus the replay window, so a late replay still finds it revoked).
+    // A grant entry goes once its latest token expired (plus the replay window, so a
+    // late replay still finds it revoked). Grants with a non-expiring token stay.
     for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.front().at <= t; ++i)
     {
-        s.map.erase(s.expiry.front().key);
+        auto it = s.map.find(s.expiry.front().key);
+        if(it != s.map.end() && it->second.expires != time_point::max() &&
+           it->second.expires + replay_window <= t)
+            s.map.erase(it);
         s.expiry.pop_front();
     }
+}
+
+BEAST_OAUTH_DECL void memory_store::insert_token_locked(shard<grant_entry>& g, grant_entry& grant,
+                                                       token_record const& record, time_point t)
+{
+    grant.token_signatures.push_back(record.signature);
+    if(record.expires_at > grant.expires)
+    {
+        grant.expires = record.expires_at;
+        if(grant.expires != time_point::max())
+            g.expiry.push_back({grant.expires + replay_window, record.grant_id});
+    }
+    auto& s = tokens_[shard_of(record.signature)];
+    std::lock_guard<std::mutex> lock(s.mutex);
+    sweep_tokens(s, t);
+    s.map[record.signature] = std::make_shared<token_record const>(record);
+    if(record.expires_at != time_point::max())
+        s.expiry.push_back({record.expires_at, record.signature});
+}
+
+BEAST_OAUTH_DECL std::shared_ptr<token_record const> memory_store::find_locked(std::string_view signature) const
+{
+    auto& s = tokens_[shard_of(signature)];
+    std::lock_guard<std::mutex> lock(s.mutex);
+    auto it = s.map.find(std::string(signature));
+    return it == s.map.end() ? nullptr : it->second;
+}
+
+BEAST_OAUTH_DECL void memory_store::erase_token(std::string const& signature)
+{
+    auto& s = tokens_[shard_of(signature)];
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.map.erase(signature);
 }
 
 BEAST_OAUTH_DECL bool memory_store::save_token(token_record const& record)
@@ -113,28 +149,16 @@ BEAST_OAUTH_DECL bool memory_store::save_token(token_record const& record)
     // revoke_grant either sees this token or makes this call fail.
     std::lock_guard<std::mutex> grant_lock(g.mutex);
     sweep_grants(g, t);
-    auto [git, inserted] = g.map.try_emplace(record.grant_id);
+    auto git = g.map.try_emplace(record.grant_id).first;
     if(git->second.revoked)
         return false;
-    git->second.token_signatures.push_back(record.signature);
-    // A grant whose first token never expires lives until revoked.
-    if(inserted && record.expires_at != time_point::max())
-        g.expiry.push_back({record.expires_at + replay_window, record.grant_id});
-    auto& s = tokens_[shard_of(record.signature)];
-    std::lock_guard<std::mutex> lock(s.mutex);
-    sweep_tokens(s, t);
-    s.map[record.signature] = std::make_shared<token_record const>(record);
-    if(record.expires_at != time_point::max())
-        s.expiry.push_back({record.expires_at, record.signature});
+    insert_token_locked(g, git->second, record, t);
     return true;
 }
 
 BEAST_OAUTH_DECL std::shared_ptr<token_record const> memory_store::find_token(std::string_view signature) const
 {
-    auto& s = tokens_[shard_of(signature)];
-    std::lock_guard<std::mutex> lock(s.mutex);
-    auto it = s.map.find(std::string(signature));
-    return it == s.map.end() ? nullptr : it->second;
+    return find_locked(signature);
 }
 
 BEAST_OAUTH_DECL void memory_store::revoke_grant(std::string_view grant_id)
@@ -147,14 +171,77 @@ BEAST_OAUTH_DECL void memory_store::revoke_grant(std::string_view grant_id)
         it->second.revoked = true;
         signatures.swap(it->second.token_signatures);
         if(inserted)
-            g.expiry.push_back({now() + replay_window, std::string(grant_id)});
+        {
+            it->second.expires = now();
+            g.expiry.push_back({it->second.expires + replay_window, std::string(grant_id)});
+        }
     }
     for(auto const& sig : signatures)
+        erase_token(sig);
+}
+
+BEAST_OAUTH_DECL void memory_store::revoke_token(std::string_view signature)
+{
+    erase_token(std::string(signature));
+}
+
+BEAST_OAUTH_DECL rotate_status memory_store::rotate_refresh_token(refresh_rotation_request const& request,
+                                                                  std::shared_ptr<token_record const>& old_out)
+{
+    auto old = find_locked(request.old_signature);
+    if(!old || old->kind != token_kind::refresh)
+        return rotate_status::not_found;
+    auto& g = grants_[shard_of(old->grant_id)];
+    std::lock_guard<std::mutex> grant_lock(g.mutex);
+    auto git = g.map.find(old->grant_id);
+    if(git == g.map.end() || git->second.revoked)
+        return rotate_status::not_found;
+    old = find_locked(request.old_signature); // re-read under the grant lock
+    if(!old)
+        return rotate_status::not_found;
+    old_out = old;
+    if(old->rotated_at != time_point{})
+        return request.now - old->rotated_at <= request.grace ? rotate_status::in_grace
+                                                              : rotate_status::reused;
+    auto rotated = std::make_shared<token_record>(*old);
+    rotated->rotated_at = request.now;
+    // Remember it for reuse detection, then let the sweeper reclaim it.
+    if(rotated->expires_at > request.now + rotated_retention)
+        rotated->expires_at = request.now + rotated_retention;
     {
-        auto& s = tokens_[shard_of(sig)];
+        auto& s = tokens_[shard_of(old->signature)];
         std::lock_guard<std::mutex> lock(s.mutex);
-        s.map.erase(sig);
+        s.map[old->signature] = rotated;
+        s.expiry.push_back({rotated->expires_at, old->signature});
     }
+    old_out = rotated;
+    if(request.new_access)
+        insert_token_locked(g, git->second, *request.new_access, request.now);
+    if(request.new_refresh)
+        insert_token_locked(g, git->second, *request.new_refresh, request.now);
+    return rotate_status::rotated;
+}
+
+BEAST_OAUTH_DECL void memory_store::revoke_access_tokens(std::string_view grant_id,
+                                                         std::string_view keep_signature)
+{
+    auto& g = grants_[shard_of(grant_id)];
+    std::lock_guard<std::mutex> grant_lock(g.mutex);
+    auto git = g.map.find(std::string(grant_id));
+    if(git == g.map.end())
+        return;
+    auto& sigs = git->second.token_signatures;
+    sigs.erase(std::remove_if(sigs.begin(), sigs.end(),
+                              [&](std::string const& sig) {
+                                  if(sig == keep_signature)
+                                      return false;
+                                  auto t = find_locked(sig);
+                                  if(t && t->kind != token_kind::access)
+                                      return false;
+                                  erase_token(sig);
+                                  return true;
+                              }),
+               sigs.end());
 }
 
 BEAST_OAUTH_DECL std::size_t memory_store::code_count() const

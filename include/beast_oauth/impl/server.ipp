@@ -17,6 +17,7 @@ namespace detail {
 
 constexpr std::string_view code_prefix = "boa_ac_";
 constexpr std::string_view access_token_prefix = "boa_at_";
+constexpr std::string_view refresh_token_prefix = "boa_rt_";
 
 // Separate keys for each use of the server secret (HMAC as a KDF).
 inline std::string derive_key(std::string_view secret, std::string_view label)
@@ -66,6 +67,7 @@ BEAST_OAUTH_DECL authorization_server::authorization_server(server_options optio
     , secret_(detail::server_secret(options_.secret_key))
     , csrf_key_(detail::derive_key(secret_, "beast_oauth csrf v1"))
     , session_key_(detail::derive_key(secret_, "beast_oauth session v1"))
+    , rotation_key_(detail::derive_key(secret_, "beast_oauth refresh rotation v1"))
     , codec_(detail::derive_key(secret_, "beast_oauth token v1"))
 {
     if(options_.code_ttl.count() <= 0 || options_.code_ttl > std::chrono::seconds(600))
@@ -182,6 +184,8 @@ BEAST_OAUTH_DECL std::string authorization_server::issue_code_redirect(authoriza
     detail::set_query_param(u, "code", issued.token);
     if(ar.has_state)
         detail::set_query_param(u, "state", ar.state);
+    if(!options_.issuer.empty())
+        detail::set_query_param(u, "iss", options_.issuer); // RFC 9207 2
     return std::string(u.buffer());
 }
 
@@ -195,6 +199,8 @@ BEAST_OAUTH_DECL std::string authorization_server::make_error_redirect(authoriza
         detail::set_query_param(u, "error_description", description);
     if(ar.has_state)
         detail::set_query_param(u, "state", ar.state);
+    if(!options_.issuer.empty())
+        detail::set_query_param(u, "iss", options_.issuer); // RFC 9207 2
     return std::string(u.buffer());
 }
 

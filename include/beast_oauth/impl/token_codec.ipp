@@ -21,10 +21,18 @@ BEAST_OAUTH_DECL token_codec::token_codec(std::string key)
 
 BEAST_OAUTH_DECL token_codec::issued token_codec::issue(std::string_view prefix) const
 {
+    return issue_derived(prefix, detail::random_base64url(detail::token_random_bytes));
+}
+
+BEAST_OAUTH_DECL token_codec::issued token_codec::issue_derived(std::string_view prefix,
+                                                               std::string_view random_part) const
+{
+    if(random_part.size() != detail::token_b64_size)
+        throw std::invalid_argument("beast_oauth: token random part must be 43 base64url characters");
     issued out;
     out.token.reserve(prefix.size() + 2 * detail::token_b64_size + 1);
     out.token.append(prefix);
-    out.token += detail::random_base64url(detail::token_random_bytes);
+    out.token += random_part;
     auto mac = detail::hmac_sha256(key_, out.token);
     out.signature = detail::base64url_encode(mac.data(), mac.size());
     out.token.push_back('.');

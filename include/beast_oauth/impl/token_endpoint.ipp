@@ -2,12 +2,14 @@
 #define BEAST_OAUTH_IMPL_TOKEN_ENDPOINT_IPP
 
 // The token endpoint: client authentication (RFC 6749 2.3.1), the authorization
-// code grant (4.1.3 - 4.1.4), PKCE (RFC 7636 4.5 - 4.6), responses (5.1, 5.2).
+// code grant (4.1.3 - 4.1.4), the refresh grant (6; RFC 9700 4.14), PKCE
+// (RFC 7636 4.5 - 4.6), responses (5.1, 5.2).
 
 #include <beast_oauth/server.hpp>
 #include <beast_oauth/detail/crypto.hpp>
 #include <beast_oauth/detail/http_util.hpp>
 #include <beast_oauth/pkce.hpp>
+#include <beast_oauth/scope.hpp>
 #include <beast_oauth/secret_hash.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/pct_string_view.hpp>
@@ -15,12 +17,6 @@
 namespace beast_oauth {
 
 namespace detail {
-
-struct token_error
-{
-    error code{};
-    std::string description;
-};
 
 inline http_response json_response(http_request const& req, unsigned status, std::string body)
 {
@@ -30,21 +26,6 @@ inline http_response json_response(http_request const& req, unsigned status, std
     res.set(http::field::content_type, "application/json");
     res.body() = std::move(body);
     res.prepare_payload();
-    return res;
-}
-
-inline http_response token_error_response(http_request const& req, token_error const& e,
-                                          std::string_view realm)
-{
-    boost::json::object o;
-    o["error"] = wire_name(e.code);
-    if(!e.description.empty())
-        o["error_description"] = e.description;
-    auto res = json_response(req, http_status(e.code), boost::json::serialize(o));
-    // RFC 6749 5.2 requires the challenge when Basic was tried; RFC 9110 15.5.2 for any 401.
-    if(e.code == error::invalid_client)
-        res.set(boost::beast::http::field::www_authenticate,
-                "Basic realm=\"" + std::string(realm) + "\", charset=\"UTF-8\"");
     return res;
 }
 
@@ -58,189 +39,359 @@ inline bool form_decode(std::string_view in, std::string& out)
     return out.find('\0') == std::string::npos;
 }
 
+inline long long seconds_until(time_point t, time_point now)
+{
+    auto s = std::chrono::duration_cast<std::chrono::seconds>(t - now).count();
+    return s > 0 ? s : 0;
+}
+
+inline long long unix_seconds(time_point t)
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
 } // namespace detail
+
+BEAST_OAUTH_DECL http_response authorization_server::oauth_error(http_request const& req, error e,
+                                                                  std::string description) const
+{
+    boost::json::object o;
+    o["error"] = wire_name(e);
+    if(!description.empty())
+        o["error_description"] = std::move(description);
+    auto res = detail::json_response(req, http_status(e), boost::json::serialize(o));
+    // RFC 6749 5.2 requires the challenge when Basic was tried; RFC 9110 15.5.2 for any 401.
+    if(e == error::invalid_client)
+        res.set(boost::beast::http::field::www_authenticate,
+                "Basic realm=\"" + (options_.issuer.empty() ? std::string("oauth") : options_.issuer) +
+                    "\", charset=\"UTF-8\"");
+    return res;
+}
+
+BEAST_OAUTH_DECL std::optional<http_response> authorization_server::read_client_request(
+    http_request const& req, bool allow_json, param_list& params,
+    std::shared_ptr<client const>& client_out) const
+{
+    namespace http = boost::beast::http;
+    if(req.method() != http::verb::post)
+    {
+        auto res = oauth_error(req, error::invalid_request, "this endpoint accepts only POST");
+        res.result(http::status::method_not_allowed);
+        res.set(http::field::allow, "POST");
+        return res;
+    }
+    if(req.body().size() > options_.max_body_size)
+        return oauth_error(req, error::invalid_request, "request body too large");
+
+    // Parameters: a form body (RFC 6749 4.1.3); the Seam profile's token endpoint also takes JSON.
+    auto type = detail::media_type(req[http::field::content_type]);
+    param_error perr;
+    if(detail::iequals(type, "application/x-www-form-urlencoded"))
+    {
+        if(parse_form(req.body(), params, perr, options_.limits))
+            return oauth_error(req, error::invalid_request, perr.description);
+    }
+    else if(allow_json && detail::iequals(type, "application/json"))
+    {
+        if(parse_json_params(req.body(), params, perr, options_.limits))
+            return oauth_error(req, error::invalid_request, perr.description);
+    }
+    else
+        return oauth_error(req, error::invalid_request,
+                           allow_json ? "Content-Type must be application/x-www-form-urlencoded or application/json"
+                                      : "Content-Type must be application/x-www-form-urlencoded");
+
+    // Client authentication (RFC 6749 2.3.1): Basic or body, never both (2.3).
+    std::string client_id, client_secret;
+    bool has_secret = false;
+    auto authorization = req[http::field::authorization];
+    if(!authorization.empty())
+    {
+        std::string_view scheme, credentials;
+        if(!detail::split_authorization(authorization, scheme, credentials) ||
+           !detail::iequals(scheme, "Basic"))
+            return oauth_error(req, error::invalid_client, "unsupported client authentication scheme");
+        std::string decoded;
+        if(!detail::base64_decode(credentials, decoded))
+            return oauth_error(req, error::invalid_client, "malformed Basic credentials");
+        auto colon = decoded.find(':');
+        if(colon == std::string::npos ||
+           !detail::form_decode(std::string_view(decoded).substr(0, colon), client_id) ||
+           !detail::form_decode(std::string_view(decoded).substr(colon + 1), client_secret))
+            return oauth_error(req, error::invalid_client, "malformed Basic credentials");
+        has_secret = !client_secret.empty();
+        if(params.contains("client_secret"))
+            return oauth_error(req, error::invalid_request, "client authenticated by more than one method");
+        if(auto body_id = params.get("client_id"); body_id && *body_id != client_id)
+            return oauth_error(req, error::invalid_request, "client_id does not match the authenticated client");
+    }
+    else
+    {
+        client_id = std::string(params.get_or_empty("client_id"));
+        if(auto s = params.get("client_secret"))
+        {
+            client_secret = std::string(*s);
+            has_secret = true;
+        }
+    }
+    if(client_id.empty())
+        return oauth_error(req, error::invalid_client, "client authentication failed");
+    auto client = clients_.find_client(client_id);
+    bool authenticated = false;
+    if(client)
+    {
+        if(client->is_public())
+            authenticated = !has_secret; // a public client has no secret to present
+        else
+            authenticated = has_secret && verify_secret(client_secret, client->secret_hash);
+    }
+    if(!authenticated)
+    {
+        log("client_authentication_failed", client_id.size() <= 128 ? client_id : std::string("(long)"));
+        return oauth_error(req, error::invalid_client, "client authentication failed");
+    }
+    client_out = std::move(client);
+    return std::nullopt;
+}
+
+BEAST_OAUTH_DECL std::string authorization_server::derive_token(std::string_view from,
+                                                                std::string_view label) const
+{
+    auto mac = detail::hmac_sha256(rotation_key_, std::string(label) + "|" + std::string(from));
+    return detail::base64url_encode(mac.data(), mac.size());
+}
+
+BEAST_OAUTH_DECL http_response authorization_server::token_success(
+    http_request const& req, client const& c, std::string_view grant_type, std::string_view subject,
+    std::string_view access_token, long long expires_in, std::string_view refresh_token,
+    std::string_view scope, bool scope_changed) const
+{
+    boost::json::object o;
+    o["access_token"] = access_token;
+    o["token_type"] = "Bearer";
+    o["expires_in"] = expires_in;
+    if(!refresh_token.empty())
+        o["refresh_token"] = refresh_token;
+    // RFC 6749 5.1: scope only when it differs from what the client asked for.
+    if(scope_changed && !scope.empty())
+        o["scope"] = scope;
+    if(!options_.user_id_field.empty())
+        o[options_.user_id_field] = subject;
+    if(options_.extra_token_fields)
+        options_.extra_token_fields(token_response_context{c, subject, scope, grant_type}, o);
+    return detail::json_response(req, 200, boost::json::serialize(o));
+}
 
 BEAST_OAUTH_DECL http_response authorization_server::handle_token(http_request const& req) const
 {
-    namespace http = boost::beast::http;
-    std::string_view const realm = options_.issuer.empty() ? std::string_view("oauth") : std::string_view(options_.issuer);
-    auto fail = [&](error e, std::string description) {
-        return detail::token_error_response(req, detail::token_error{e, std::move(description)}, realm);
-    };
     try
     {
-        if(req.method() != http::verb::post)
-        {
-            auto res = fail(error::invalid_request, "the token endpoint accepts only POST");
-            res.result(http::status::method_not_allowed);
-            res.set(http::field::allow, "POST");
-            return res;
-        }
-        if(req.body().size() > options_.max_body_size)
-            return fail(error::invalid_request, "request body too large");
-
-        // Parameters: a form body (RFC 6749 4.1.3); the Seam profile also takes JSON.
-        bool const seam = options_.profile == profile::seam;
-        auto type = detail::media_type(req[http::field::content_type]);
         param_list params;
-        param_error perr;
-        if(detail::iequals(type, "application/x-www-form-urlencoded"))
-        {
-            if(parse_form(req.body(), params, perr, options_.limits))
-                return fail(error::invalid_request, perr.description);
-        }
-        else if(seam && detail::iequals(type, "application/json"))
-        {
-            if(parse_json_params(req.body(), params, perr, options_.limits))
-                return fail(error::invalid_request, perr.description);
-        }
-        else
-            return fail(error::invalid_request,
-                        seam ? "Content-Type must be application/x-www-form-urlencoded or application/json"
-                             : "Content-Type must be application/x-www-form-urlencoded");
+        std::shared_ptr<client const> client;
+        bool const seam = options_.profile == profile::seam;
+        if(auto failed = read_client_request(req, seam, params, client))
+            return std::move(*failed);
 
-        // Client authentication (RFC 6749 2.3.1): Basic or body, never both.
-        std::string client_id, client_secret;
-        bool has_secret = false;
-        auto authorization = req[http::field::authorization];
-        if(!authorization.empty())
-        {
-            std::string_view scheme, credentials;
-            if(!detail::split_authorization(authorization, scheme, credentials) ||
-               !detail::iequals(scheme, "Basic"))
-                return fail(error::invalid_client, "unsupported client authentication scheme");
-            std::string decoded;
-            if(!detail::base64_decode(credentials, decoded))
-                return fail(error::invalid_client, "malformed Basic credentials");
-            auto colon = decoded.find(':');
-            if(colon == std::string::npos ||
-               !detail::form_decode(std::string_view(decoded).substr(0, colon), client_id) ||
-               !detail::form_decode(std::string_view(decoded).substr(colon + 1), client_secret))
-                return fail(error::invalid_client, "malformed Basic credentials");
-            has_secret = !client_secret.empty();
-            if(params.contains("client_secret"))
-                return fail(error::invalid_request, "client authenticated by more than one method");
-            if(auto body_id = params.get("client_id"); body_id && *body_id != client_id)
-                return fail(error::invalid_request, "client_id does not match the authenticated client");
-        }
-        else
-        {
-            client_id = std::string(params.get_or_empty("client_id"));
-            if(auto s = params.get("client_secret"))
-            {
-                client_secret = std::string(*s);
-                has_secret = true;
-            }
-        }
-        if(client_id.empty())
-            return fail(error::invalid_client, "client authentication failed");
-        auto client = clients_.find_client(client_id);
-        bool authenticated = false;
-        if(client)
-        {
-            if(client->is_public())
-                authenticated = !has_secret; // a public client has no secret to present
-            else
-                authenticated = has_secret && verify_secret(client_secret, client->secret_hash);
-        }
-        if(!authenticated)
-        {
-            log("client_authentication_failed", client_id.size() <= 128 ? client_id : std::string("(long)"));
-            return fail(error::invalid_client, "client authentication failed");
-        }
-
-        // Grant type (RFC 6749 4.1.3); the Seam profile infers authorization_code.
+        // Grant type (RFC 6749 4.1.3, 6); the Seam profile infers authorization_code.
         auto grant_type = params.get("grant_type");
         if(!grant_type)
         {
             if(seam && params.contains("code"))
                 grant_type = std::string_view("authorization_code");
             else
-                return fail(error::invalid_request, "grant_type is required");
+                return oauth_error(req, error::invalid_request, "grant_type is required");
         }
-        if(*grant_type != "authorization_code")
-            return fail(error::unsupported_grant_type, "grant_type '" +
-                        std::string(grant_type->substr(0, 64)) + "' is not supported");
+        if(*grant_type != "authorization_code" && *grant_type != "refresh_token")
+            return oauth_error(req, error::unsupported_grant_type,
+                               "grant_type '" + std::string(grant_type->substr(0, 64)) + "' is not supported");
         if(!client->allows_grant(*grant_type))
-            return fail(error::unauthorized_client, "this client may not use this grant type");
-
-        // The code: genuine, single use, unexpired, bound to this client and redirect_uri.
-        auto code = params.get("code");
-        if(!code)
-            return fail(error::invalid_request, "code is required");
-        auto signature = codec_.verify(*code, detail::code_prefix);
-        if(!signature)
-            return fail(error::invalid_grant, "the authorization code is invalid");
-        auto consumed = codes_.consume_code(*signature);
-        if(consumed.status == consume_status::already_used)
-        {
-            // RFC 6749 4.1.2 / RFC 9700 4.5: a replayed code revokes what it issued.
-            tokens_.revoke_grant(consumed.record.grant_id);
-            log("code_replay", "authorization code reused; grant revoked");
-            return fail(error::invalid_grant, "the authorization code was already used");
-        }
-        if(consumed.status != consume_status::consumed)
-            return fail(error::invalid_grant, "the authorization code is invalid");
-        auto const& rec = consumed.record;
-        auto const t = now();
-        if(t >= rec.expires_at)
-            return fail(error::invalid_grant, "the authorization code expired");
-        if(rec.client_id != client->client_id)
-            return fail(error::invalid_grant, "the authorization code was issued to another client");
-
-        // RFC 6749 4.1.3: redirect_uri must repeat the authorization request's, if it had one.
-        auto redirect_uri = params.get("redirect_uri");
-        if(redirect_uri ? *redirect_uri != rec.redirect_uri : (rec.redirect_uri_sent && !seam))
-            return fail(error::invalid_grant, redirect_uri ? "redirect_uri does not match the authorization request"
-                                                           : "redirect_uri is required");
-
-        // PKCE (RFC 7636 4.6); a verifier without a challenge is a downgrade attempt (RFC 9700 2.1.1).
-        auto verifier = params.get("code_verifier");
-        if(!rec.code_challenge.empty())
-        {
-            if(!verifier)
-                return fail(error::invalid_grant, "code_verifier is required");
-            if(!verify_pkce(*verifier, rec.code_challenge, rec.code_challenge_method))
-                return fail(error::invalid_grant, "code_verifier does not match the code_challenge");
-        }
-        else if(verifier)
-            return fail(error::invalid_grant, "code_verifier sent for a code issued without code_challenge");
-
-        // Issue the access token (RFC 6749 5.1).
-        auto access = codec_.issue(detail::access_token_prefix);
-        token_record tr;
-        tr.signature = access.signature;
-        tr.kind = token_kind::access;
-        tr.grant_id = rec.grant_id;
-        tr.client_id = rec.client_id;
-        tr.subject = rec.subject;
-        tr.scope = rec.scope;
-        tr.issued_at = t;
-        tr.expires_at = t + options_.access_token_ttl;
-        // A replay seen between our consume and this save revoked the grant: the store
-        // refuses the token, so it never validates. The response stays a success, exactly
-        // as when the replay comes after the save (then the token is revoked afterwards):
-        // one consume, one 200, and no working token once the code was replayed.
-        if(!tokens_.save_token(tr))
-            log("code_replay", "token refused: its grant was revoked by a concurrent replay");
-
-        boost::json::object o;
-        o["access_token"] = access.token;
-        o["token_type"] = "Bearer";
-        o["expires_in"] = options_.access_token_ttl.count();
-        if(rec.scope_changed && !rec.scope.empty())
-            o["scope"] = rec.scope;
-        if(!options_.user_id_field.empty())
-            o[options_.user_id_field] = rec.subject;
-        if(options_.extra_token_fields)
-            options_.extra_token_fields(
-                token_response_context{*client, rec.subject, rec.scope, *grant_type}, o);
-        return detail::json_response(req, 200, boost::json::serialize(o));
+            return oauth_error(req, error::unauthorized_client, "this client may not use this grant type");
+        if(*grant_type == "refresh_token")
+            return grant_refresh_token(req, params, *client);
+        return grant_authorization_code(req, params, *client);
     }
     catch(std::exception const& e)
     {
         log("store_exception", e.what());
         return make_server_error(req);
+    }
+}
+
+BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(http_request const& req,
+                                                                              param_list const& params,
+                                                                              client const& c) const
+{
+    bool const seam = options_.profile == profile::seam;
+    // The code: genuine, single use, unexpired, bound to this client and redirect_uri.
+    auto code = params.get("code");
+    if(!code)
+        return oauth_error(req, error::invalid_request, "code is required");
+    auto signature = codec_.verify(*code, detail::code_prefix);
+    if(!signature)
+        return oauth_error(req, error::invalid_grant, "the authorization code is invalid");
+    auto consumed = codes_.consume_code(*signature);
+    if(consumed.status == consume_status::already_used)
+    {
+        // RFC 6749 4.1.2 / RFC 9700 4.5: a replayed code revokes what it issued.
+        tokens_.revoke_grant(consumed.record.grant_id);
+        log("code_replay", "authorization code reused; grant revoked");
+        return oauth_error(req, error::invalid_grant, "the authorization code was already used");
+    }
+    if(consumed.status != consume_status::consumed)
+        return oauth_error(req, error::invalid_grant, "the authorization code is invalid");
+    auto const& rec = consumed.record;
+    auto const t = now();
+    if(t >= rec.expires_at)
+        return oauth_error(req, error::invalid_grant, "the authorization code expired");
+    if(rec.client_id != c.client_id)
+        return oauth_error(req, error::invalid_grant, "the authorization code was issued to another client");
+
+    // RFC 6749 4.1.3: redirect_uri must repeat the authorization request's, if it had one.
+    auto redirect_uri = params.get("redirect_uri");
+    if(redirect_uri ? *redirect_uri != rec.redirect_uri : (rec.redirect_uri_sent && !seam))
+        return oauth_error(req, error::invalid_grant,
+                           redirect_uri ? "redirect_uri does not match the authorization request"
+                                        : "redirect_uri is required");
+
+    // PKCE (RFC 7636 4.6); a verifier without a challenge is a downgrade attempt (RFC 9700 2.1.1).
+    auto verifier = params.get("code_verifier");
+    if(!rec.code_challenge.empty())
+    {
+        if(!verifier)
+            return oauth_error(req, error::invalid_grant, "code_verifier is required");
+        if(!verify_pkce(*verifier, rec.code_challenge, rec.code_challenge_method))
+            return oauth_error(req, error::invalid_grant, "code_verifier does not match the code_challenge");
+    }
+    else if(verifier)
+        return oauth_error(req, error::invalid_grant, "code_verifier sent for a code issued without code_challenge");
+
+    // Issue the tokens (RFC 6749 5.1).
+    auto access = codec_.issue(detail::access_token_prefix);
+    token_record at;
+    at.signature = access.signature;
+    at.kind = token_kind::access;
+    at.grant_id = rec.grant_id;
+    at.client_id = rec.client_id;
+    at.subject = rec.subject;
+    at.scope = rec.scope;
+    at.issued_at = t;
+    at.expires_at = t + options_.access_token_ttl;
+    // A replay seen between our consume and this save revoked the grant: the store
+    // refuses the token, so it never validates. The response stays a success, exactly
+    // as when the replay comes after the save (then the token is revoked afterwards):
+    // one consume, one 200, and no working token once the code was replayed.
+    if(!tokens_.save_token(at))
+        log("code_replay", "token refused: its grant was revoked by a concurrent replay");
+
+    token_codec::issued refresh;
+    if(options_.issue_refresh_tokens && c.allows_grant("refresh_token"))
+    {
+        refresh = codec_.issue(detail::refresh_token_prefix);
+        token_record rt = at;
+        rt.signature = refresh.signature;
+        rt.kind = token_kind::refresh;
+        rt.expires_at = options_.refresh_token_ttl.count() > 0 ? t + options_.refresh_token_ttl
+                                                               : time_point::max();
+        tokens_.save_token(rt);
+    }
+    return token_success(req, c, "authorization_code", rec.subject, access.token,
+                         options_.access_token_ttl.count(), refresh.token, rec.scope, rec.scope_changed);
+}
+
+BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_request const& req,
+                                                                         param_list const& params,
+                                                                         client const& c) const
+{
+    // RFC 6749 6: the refresh token must be genuine, current, and issued to this client.
+    auto presented = params.get("refresh_token");
+    if(!presented)
+        return oauth_error(req, error::invalid_request, "refresh_token is required");
+    auto signature = codec_.verify(*presented, detail::refresh_token_prefix);
+    if(!signature)
+        return oauth_error(req, error::invalid_grant, "the refresh token is invalid");
+    auto old = tokens_.find_token(*signature);
+    auto const t = now();
+    if(!old || old->kind != token_kind::refresh)
+        return oauth_error(req, error::invalid_grant, "the refresh token is invalid or revoked");
+    if(old->client_id != c.client_id)
+        return oauth_error(req, error::invalid_grant, "the refresh token was issued to another client");
+    if(t >= old->expires_at)
+        return oauth_error(req, error::invalid_grant, "the refresh token expired");
+
+    // A refresh may narrow the scope, never widen it (RFC 6749 6).
+    std::string scope = old->scope;
+    bool scope_changed = false;
+    if(auto requested = params.get("scope"))
+    {
+        std::vector<std::string> tokens;
+        if(requested->size() > options_.max_scope_size || !parse_scope(*requested, tokens))
+            return oauth_error(req, error::invalid_scope, "scope is malformed");
+        auto normalized = join_scope(tokens);
+        if(!scope_includes(old->scope, normalized))
+            return oauth_error(req, error::invalid_scope, "a refresh may not widen the scope");
+        scope_changed = normalized != *requested;
+        scope = std::move(normalized);
+    }
+
+    token_record at;
+    at.kind = token_kind::access;
+    at.grant_id = old->grant_id;
+    at.client_id = old->client_id;
+    at.subject = old->subject;
+    at.scope = scope;
+    at.issued_at = t;
+    at.expires_at = t + options_.access_token_ttl;
+
+    auto policy = c.rotation.value_or(options_.rotation);
+    if(policy == refresh_rotation::none && old->rotated_at == time_point{})
+    {
+        // Seam's guide: a new access token, the same refresh token.
+        auto access = codec_.issue(detail::access_token_prefix);
+        at.signature = access.signature;
+        if(!tokens_.save_token(at))
+            return oauth_error(req, error::invalid_grant, "the authorization grant was revoked");
+        if(options_.revoke_access_tokens_on_refresh)
+            tokens_.revoke_access_tokens(at.grant_id, at.signature);
+        return token_success(req, c, "refresh_token", at.subject, access.token,
+                             options_.access_token_ttl.count(), *presented, scope, scope_changed);
+    }
+
+    // Rotation. The successors are derived from the presented token, so every request
+    // inside the grace period computes the very same pair without storing any token.
+    auto access = codec_.issue_derived(detail::access_token_prefix, derive_token(*presented, "access"));
+    auto refresh = codec_.issue_derived(detail::refresh_token_prefix, derive_token(*presented, "refresh"));
+    at.signature = access.signature;
+    token_record rt = at;
+    rt.kind = token_kind::refresh;
+    rt.scope = old->scope; // RFC 6749 6: the new refresh token keeps the original scope
+    rt.signature = refresh.signature;
+    rt.expires_at = options_.refresh_token_ttl.count() > 0 ? t + options_.refresh_token_ttl : time_point::max();
+
+    refresh_rotation_request rotation;
+    rotation.old_signature = *signature;
+    rotation.now = t;
+    rotation.grace = options_.refresh_grace;
+    rotation.new_access = &at;
+    rotation.new_refresh = &rt;
+    std::shared_ptr<token_record const> rotated;
+    switch(tokens_.rotate_refresh_token(rotation, rotated))
+    {
+    case rotate_status::rotated:
+        if(options_.revoke_access_tokens_on_refresh)
+            tokens_.revoke_access_tokens(at.grant_id, at.signature);
+        return token_success(req, c, "refresh_token", at.subject, access.token,
+                             options_.access_token_ttl.count(), refresh.token, scope, scope_changed);
+    case rotate_status::in_grace:
+        return token_success(req, c, "refresh_token", at.subject, access.token,
+                             detail::seconds_until(rotated->rotated_at + options_.access_token_ttl, t),
+                             refresh.token, scope, scope_changed);
+    case rotate_status::reused:
+        // RFC 9700 4.14.2: a rotated refresh token used again means it leaked.
+        tokens_.revoke_grant(old->grant_id);
+        log("refresh_reuse", "rotated refresh token reused after its grace period; grant revoked");
+        return oauth_error(req, error::invalid_grant, "the refresh token was already used");
+    default:
+        return oauth_error(req, error::invalid_grant, "the refresh token is invalid or revoked");
     }
 }
 
