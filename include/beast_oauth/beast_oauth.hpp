@@ -14,6 +14,7 @@
 #include <beast_oauth/pkce.hpp>
 #include <beast_oauth/secret_hash.hpp>
 #include <beast_oauth/token_codec.hpp>
+#include <beast_oauth/jwt.hpp>
 #include <beast_oauth/model.hpp>
 #include <beast_oauth/storage.hpp>
 #include <beast_oauth/memory_store.hpp>

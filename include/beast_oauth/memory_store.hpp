@@ -39,6 +39,8 @@ public:
     BEAST_OAUTH_DECL std::shared_ptr<client const> find_client(std::string_view client_id) const override;
     BEAST_OAUTH_DECL void save_code(code_record const& record) override;
     BEAST_OAUTH_DECL consume_result consume_code(std::string_view signature) override;
+    BEAST_OAUTH_DECL consume_result claim_code(std::string_view jti, std::string_view grant_id,
+                                               time_point expires_at) override;
     BEAST_OAUTH_DECL bool save_token(token_record const& record) override;
     BEAST_OAUTH_DECL std::shared_ptr<token_record const> find_token(std::string_view signature) const override;
     BEAST_OAUTH_DECL void revoke_grant(std::string_view grant_id) override;

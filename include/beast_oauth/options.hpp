@@ -1,12 +1,14 @@
 #ifndef BEAST_OAUTH_OPTIONS_HPP
 #define BEAST_OAUTH_OPTIONS_HPP
 
+#include <beast_oauth/jwt.hpp>
 #include <beast_oauth/model.hpp>
 #include <beast_oauth/params.hpp>
 #include <beast_oauth/sign_in_page.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -25,6 +27,15 @@ enum class profile
         a token request without `grant_type` or `redirect_uri`, and a JSON
         token body. Everything else stays strict. */
     seam
+};
+
+/// How access tokens or codes are represented.
+enum class token_format
+{
+    /// `prefix + random + "." + HMAC`; looked up in the store.
+    opaque,
+    /// A signed JWT (RFC 9068 for access tokens); verified locally with the key set.
+    jwt
 };
 
 /// Context given to the token-response hook.
@@ -82,6 +93,21 @@ struct server_options
     std::chrono::seconds refresh_token_ttl{0};
     /// Revoke a grant's other access tokens on refresh (off: unexpired access tokens keep working).
     bool revoke_access_tokens_on_refresh = false;
+
+    /// Access tokens: opaque (default) or JWT (RFC 9068, needs `signing_keys` and `issuer`).
+    token_format access_token_format = token_format::opaque;
+    /** Authorization codes: opaque (stored) or self-contained signed JWTs, kept single-use by
+        the code store's `claim_code` replay guard. Needs `signing_keys` and `issuer`. */
+    token_format code_format = token_format::opaque;
+    /// Keys signing JWTs; the active key signs, all verify. Shared so it can be rotated live.
+    std::shared_ptr<key_set> signing_keys;
+    /** Bearer checks of JWT access tokens also look up the `jti` in the token store, so a
+        revoked token is refused at once. Off: purely stateless, revocation waits for expiry. */
+    bool jwt_check_revocation = true;
+    /// `aud` of JWT access tokens; default: the issuer.
+    std::string jwt_audience;
+    /// JWKS endpoint path (RFC 7517), served when `signing_keys` is set.
+    std::string jwks_path = "/.well-known/jwks.json";
 
     /// Accept `code_challenge_method=plain` (RFC 7636 4.2); off: S256 only.
     bool allow_plain_pkce = false;

@@ -115,6 +115,9 @@ public:
     /// `GET` of the metadata path (RFC 8414).
     BEAST_OAUTH_DECL http_response handle_metadata(http_request const& req) const;
 
+    /// `GET` of the JWKS path (RFC 7517): the public signing keys. Needs `signing_keys`.
+    BEAST_OAUTH_DECL http_response handle_jwks(http_request const& req) const;
+
     /// An RFC 6749 5.2 JSON error response (401 + `WWW-Authenticate` for invalid_client).
     BEAST_OAUTH_DECL http_response oauth_error(http_request const& req, error e,
                                                std::string description) const;
@@ -170,6 +173,11 @@ private:
     http_response grant_refresh_token(http_request const& req, param_list const& params,
                                       client const& c) const;
     std::shared_ptr<token_record const> find_presented_token(std::string_view token) const;
+    std::string make_access_token(token_record& at, std::string_view derived_random) const;
+    std::shared_ptr<token_record const> access_from_jwt(std::string_view token, bool check_expiry,
+                                                        std::string& why) const;
+    std::string make_code(code_record& rec) const;
+    consume_result redeem_code(std::string_view code) const;
     std::optional<user_identity> read_session(std::string_view cookie) const;
     std::string cookie_name(std::string_view base) const;
 
@@ -192,6 +200,7 @@ private:
 #include <beast_oauth/impl/server.ipp>
 #include <beast_oauth/impl/authorize_endpoint.ipp>
 #include <beast_oauth/impl/token_endpoint.ipp>
+#include <beast_oauth/impl/jwt_tokens.ipp>
 #include <beast_oauth/impl/revocation_endpoint.ipp>
 #include <beast_oauth/impl/bearer.ipp>
 #endif

@@ -21,12 +21,14 @@
 #include <beast_oauth/impl/scope.ipp>
 #include <beast_oauth/impl/pkce.ipp>
 #include <beast_oauth/impl/secret_hash.ipp>
+#include <beast_oauth/impl/jwt.ipp>
 #include <beast_oauth/impl/token_codec.ipp>
 #include <beast_oauth/impl/memory_store.ipp>
 #include <beast_oauth/impl/sign_in_page.ipp>
 #include <beast_oauth/impl/server.ipp>
 #include <beast_oauth/impl/authorize_endpoint.ipp>
 #include <beast_oauth/impl/token_endpoint.ipp>
+#include <beast_oauth/impl/jwt_tokens.ipp>
 #include <beast_oauth/impl/revocation_endpoint.ipp>
 #include <beast_oauth/impl/bearer.ipp>
 #include <beast_oauth/impl/beast.ipp>

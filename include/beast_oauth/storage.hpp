@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
 
 namespace beast_oauth {
@@ -62,6 +63,22 @@ public:
         `already_used` (RFC 6749 4.1.2: revoke the tokens issued from it).
     */
     virtual consume_result consume_code(std::string_view signature) = 0;
+
+    /** Single-use guard for self-contained (JWT) codes, which are never saved.
+
+        Atomically records `jti` as used: the first call returns `consumed`,
+        later ones `already_used` with `record.grant_id` (remember the jti at
+        least until `expires_at`). The default throws: stores that should
+        accept JWT codes override it.
+    */
+    virtual consume_result claim_code(std::string_view jti, std::string_view grant_id,
+                                      time_point expires_at)
+    {
+        (void)jti;
+        (void)grant_id;
+        (void)expires_at;
+        throw std::logic_error("beast_oauth: this code_store does not support self-contained codes");
+    }
 };
 
 /// Outcome of @ref token_store::rotate_refresh_token.

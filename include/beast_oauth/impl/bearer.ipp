@@ -58,10 +58,25 @@ BEAST_OAUTH_DECL bearer_result authorization_server::validate_bearer(std::string
     r.credentials_present = true;
     if(!detail::is_b64token(credentials))
         return fail(error::invalid_request, "the Bearer credentials are malformed");
-    auto signature = codec_.verify(credentials, detail::access_token_prefix);
-    if(!signature)
-        return fail(error::invalid_token, "the access token is invalid");
-    auto token = tokens_.find_token(*signature);
+    std::shared_ptr<token_record const> token;
+    if(detail::looks_like_jwt(credentials))
+    {
+        std::string why;
+        token = access_from_jwt(credentials, true, why);
+        if(!token)
+        {
+            r.err = error::invalid_token;
+            r.description = std::move(why);
+            return r;
+        }
+    }
+    else
+    {
+        auto signature = codec_.verify(credentials, detail::access_token_prefix);
+        if(!signature)
+            return fail(error::invalid_token, "the access token is invalid");
+        token = tokens_.find_token(*signature);
+    }
     if(!token || token->kind != token_kind::access)
         return fail(error::invalid_token, "the access token is invalid or revoked");
     if(now() >= token->expires_at)

@@ -13,7 +13,8 @@ BEAST_OAUTH_DECL bool is_oauth_target(authorization_server const& server,
     if(path.empty())
         return false;
     return path == o.authorize_path || path == o.token_path || path == o.revocation_path ||
-           path == o.introspection_path || path == o.metadata_path;
+           path == o.introspection_path || path == o.metadata_path ||
+           (o.signing_keys && path == o.jwks_path);
 }
 
 BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_server const& server,
@@ -36,6 +37,8 @@ BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_serve
             return server.handle_introspection(req);
         if(path == o.metadata_path)
             return server.handle_metadata(req);
+        if(o.signing_keys && path == o.jwks_path)
+            return server.handle_jwks(req);
     }
     catch(std::exception const& e)
     {

@@ -83,6 +83,31 @@ BEAST_OAUTH_DECL consume_result memory_store::consume_code(std::string_view sign
     return r;
 }
 
+BEAST_OAUTH_DECL consume_result memory_store::claim_code(std::string_view jti, std::string_view grant_id,
+                                                        time_point expires_at)
+{
+    auto t = now();
+    auto& s = codes_[shard_of(jti)];
+    std::lock_guard<std::mutex> lock(s.mutex);
+    sweep_codes(s, t);
+    consume_result r;
+    auto [it, inserted] = s.map.try_emplace(std::string(jti));
+    if(!inserted)
+    {
+        r.status = consume_status::already_used;
+        r.record.grant_id = it->second.record.grant_id;
+        return r;
+    }
+    it->second.used = true;
+    it->second.record.signature = std::string(jti);
+    it->second.record.grant_id = std::string(grant_id);
+    it->second.record.expires_at = expires_at;
+    s.expiry.push_back({expires_at + replay_window, std::string(jti)});
+    r.status = consume_status::consumed;
+    r.record.grant_id = std::string(grant_id);
+    return r;
+}
+
 BEAST_OAUTH_DECL void memory_store::sweep_tokens(shard<std::shared_ptr<token_record const>>& s, time_point t)
 {
     for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.front().at <= t; ++i)

@@ -12,6 +12,14 @@ namespace beast_oauth {
 BEAST_OAUTH_DECL std::shared_ptr<token_record const> authorization_server::find_presented_token(
     std::string_view token) const
 {
+    if(detail::looks_like_jwt(token))
+    {
+        auto claims = options_.signing_keys ? jws_verify(token, *options_.signing_keys, detail::access_jwt_typ)
+                                            : jws_result{"no keys", {}};
+        if(!claims.ok())
+            return nullptr;
+        return tokens_.find_token(detail::claim_string(claims.claims, "jti"));
+    }
     for(auto prefix : {detail::access_token_prefix, detail::refresh_token_prefix})
         if(auto sig = codec_.verify(token, prefix))
             return tokens_.find_token(*sig);
@@ -129,6 +137,8 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_metadata(http_reques
     else
         o["code_challenge_methods_supported"] = {"S256"};
     o["authorization_response_iss_parameter_supported"] = !iss.empty(); // RFC 9207 3
+    if(options_.signing_keys && !options_.jwks_path.empty())
+        o["jwks_uri"] = iss + options_.jwks_path;
     auto res = detail::json_response(req, 200, boost::json::serialize(o));
     res.set(http::field::cache_control, "public, max-age=3600");
     res.erase(http::field::pragma);

@@ -74,6 +74,11 @@ BEAST_OAUTH_DECL authorization_server::authorization_server(server_options optio
         throw std::invalid_argument("beast_oauth: code_ttl must be 1 to 600 seconds (RFC 6749 4.1.2)");
     if(options_.access_token_ttl.count() <= 0)
         throw std::invalid_argument("beast_oauth: access_token_ttl must be positive");
+    bool const jwt = options_.access_token_format == token_format::jwt || options_.code_format == token_format::jwt;
+    if(jwt && (!options_.signing_keys || options_.signing_keys->empty()))
+        throw std::invalid_argument("beast_oauth: JWT tokens or codes need signing_keys");
+    if(jwt && options_.issuer.empty())
+        throw std::invalid_argument("beast_oauth: JWT tokens or codes need an issuer");
     secure_cookies_ = options_.secure_cookies.value_or(options_.issuer.rfind("https://", 0) == 0);
 }
 
@@ -163,9 +168,7 @@ BEAST_OAUTH_DECL std::optional<user_identity> authorization_server::read_session
 BEAST_OAUTH_DECL std::string authorization_server::issue_code_redirect(authorization_request const& ar,
                                                                        user_identity const& owner) const
 {
-    auto issued = codec_.issue(detail::code_prefix);
     code_record rec;
-    rec.signature = issued.signature;
     rec.grant_id = detail::random_base64url(16);
     rec.client_id = ar.client->client_id;
     rec.subject = owner.subject;
@@ -177,11 +180,11 @@ BEAST_OAUTH_DECL std::string authorization_server::issue_code_redirect(authoriza
     rec.code_challenge_method = ar.code_challenge_method;
     rec.issued_at = now();
     rec.expires_at = rec.issued_at + options_.code_ttl;
-    codes_.save_code(rec);
+    auto code = make_code(rec);
 
     // RFC 6749 4.1.2: add code and state to the redirect URI's query, keeping what it had.
     boost::urls::url u(ar.redirect_uri);
-    detail::set_query_param(u, "code", issued.token);
+    detail::set_query_param(u, "code", code);
     if(ar.has_state)
         detail::set_query_param(u, "state", ar.state);
     if(!options_.issuer.empty())

@@ -226,10 +226,7 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(ht
     auto code = params.get("code");
     if(!code)
         return oauth_error(req, error::invalid_request, "code is required");
-    auto signature = codec_.verify(*code, detail::code_prefix);
-    if(!signature)
-        return oauth_error(req, error::invalid_grant, "the authorization code is invalid");
-    auto consumed = codes_.consume_code(*signature);
+    auto consumed = redeem_code(*code);
     if(consumed.status == consume_status::already_used)
     {
         // RFC 6749 4.1.2 / RFC 9700 4.5: a replayed code revokes what it issued.
@@ -266,9 +263,7 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(ht
         return oauth_error(req, error::invalid_grant, "code_verifier sent for a code issued without code_challenge");
 
     // Issue the tokens (RFC 6749 5.1).
-    auto access = codec_.issue(detail::access_token_prefix);
     token_record at;
-    at.signature = access.signature;
     at.kind = token_kind::access;
     at.grant_id = rec.grant_id;
     at.client_id = rec.client_id;
@@ -276,6 +271,7 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(ht
     at.scope = rec.scope;
     at.issued_at = t;
     at.expires_at = t + options_.access_token_ttl;
+    auto access = make_access_token(at, {});
     // A replay seen between our consume and this save revoked the grant: the store
     // refuses the token, so it never validates. The response stays a success, exactly
     // as when the replay comes after the save (then the token is revoked afterwards):
@@ -294,7 +290,7 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(ht
                                                                : time_point::max();
         tokens_.save_token(rt);
     }
-    return token_success(req, c, "authorization_code", rec.subject, access.token,
+    return token_success(req, c, "authorization_code", rec.subject, access,
                          options_.access_token_ttl.count(), refresh.token, rec.scope, rec.scope_changed);
 }
 
@@ -346,21 +342,19 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_re
     if(policy == refresh_rotation::none && old->rotated_at == time_point{})
     {
         // Seam's guide: a new access token, the same refresh token.
-        auto access = codec_.issue(detail::access_token_prefix);
-        at.signature = access.signature;
+        auto access = make_access_token(at, {});
         if(!tokens_.save_token(at))
             return oauth_error(req, error::invalid_grant, "the authorization grant was revoked");
         if(options_.revoke_access_tokens_on_refresh)
             tokens_.revoke_access_tokens(at.grant_id, at.signature);
-        return token_success(req, c, "refresh_token", at.subject, access.token,
+        return token_success(req, c, "refresh_token", at.subject, access,
                              options_.access_token_ttl.count(), *presented, scope, scope_changed);
     }
 
     // Rotation. The successors are derived from the presented token, so every request
     // inside the grace period computes the very same pair without storing any token.
-    auto access = codec_.issue_derived(detail::access_token_prefix, derive_token(*presented, "access"));
+    auto access = make_access_token(at, derive_token(*presented, "access"));
     auto refresh = codec_.issue_derived(detail::refresh_token_prefix, derive_token(*presented, "refresh"));
-    at.signature = access.signature;
     token_record rt = at;
     rt.kind = token_kind::refresh;
     rt.scope = old->scope; // RFC 6749 6: the new refresh token keeps the original scope
@@ -379,10 +373,17 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_re
     case rotate_status::rotated:
         if(options_.revoke_access_tokens_on_refresh)
             tokens_.revoke_access_tokens(at.grant_id, at.signature);
-        return token_success(req, c, "refresh_token", at.subject, access.token,
+        return token_success(req, c, "refresh_token", at.subject, access,
                              options_.access_token_ttl.count(), refresh.token, scope, scope_changed);
     case rotate_status::in_grace:
-        return token_success(req, c, "refresh_token", at.subject, access.token,
+        // The same pair as the first rotation; a JWT is re-signed with the first one's times.
+        if(options_.access_token_format == token_format::jwt)
+        {
+            at.issued_at = rotated->rotated_at;
+            at.expires_at = rotated->rotated_at + options_.access_token_ttl;
+            access = make_access_token(at, derive_token(*presented, "access"));
+        }
+        return token_success(req, c, "refresh_token", at.subject, access,
                              detail::seconds_until(rotated->rotated_at + options_.access_token_ttl, t),
                              refresh.token, scope, scope_changed);
     case rotate_status::reused:
