@@ -8,7 +8,7 @@ packages=(build-essential cmake libboost1.81-dev libboost-json1.81-dev libboost-
           libssl-dev catch2)
 if [[ "${1:-}" == "--test" ]]; then
   # Socket-level tests: Debian's Python with requests-oauthlib (a standard OAuth client), openssl CLI for TLS.
-  packages+=(python3 python3-requests python3-requests-oauthlib openssl)
+  packages+=(python3 python3-requests python3-requests-oauthlib python3-authlib openssl)
 fi
 
 missing=()

@@ -114,6 +114,35 @@ server_config load_config(std::string const& path)
     cfg.oauth.access_token_ttl = std::chrono::seconds(get_int(o, "access_token_ttl", 3600, 1, 86400 * 30));
     cfg.oauth.code_ttl = std::chrono::seconds(get_int(o, "code_ttl", 60, 1, 600));
     cfg.oauth.session_ttl = std::chrono::seconds(get_int(o, "session_ttl", 3600, 0, 86400 * 30));
+    auto format = [&](char const* key) {
+        auto v = get_string(o, key, "top level", false, "opaque");
+        if(v == "opaque")
+            return beast_oauth::token_format::opaque;
+        if(v == "jwt")
+            return beast_oauth::token_format::jwt;
+        bad(std::string("\"") + key + "\" must be \"opaque\" or \"jwt\"");
+    };
+    cfg.oauth.access_token_format = format("token_format");
+    cfg.oauth.code_format = format("code_format");
+    cfg.uses_jwt = cfg.oauth.access_token_format == beast_oauth::token_format::jwt ||
+                   cfg.oauth.code_format == beast_oauth::token_format::jwt;
+    auto rotation = get_string(o, "refresh_rotation", "top level", false, "none");
+    if(rotation == "none")
+        cfg.oauth.rotation = beast_oauth::refresh_rotation::none;
+    else if(rotation == "rotate")
+        cfg.oauth.rotation = beast_oauth::refresh_rotation::rotate;
+    else
+        bad("\"refresh_rotation\" must be \"none\" or \"rotate\"");
+    cfg.oauth.refresh_grace = std::chrono::seconds(get_int(o, "refresh_grace_seconds", 60, 0, 3600));
+    cfg.oauth.refresh_token_ttl = std::chrono::seconds(get_int(o, "refresh_token_ttl", 0, 0, 86400LL * 3650));
+    cfg.signing_key_file = get_string(o, "signing_key_file", "top level");
+    auto alg = get_string(o, "signing_alg", "top level", false, "EdDSA");
+    if(alg == "EdDSA")
+        cfg.signing_alg = beast_oauth::jws_alg::eddsa;
+    else if(alg == "ES256")
+        cfg.signing_alg = beast_oauth::jws_alg::es256;
+    else
+        bad("\"signing_alg\" must be \"EdDSA\" or \"ES256\" (HS256 keys are not published)");
     cfg.oauth.secret_key = get_string(o, "secret_key", "top level");
     if(!cfg.oauth.secret_key.empty() && cfg.oauth.secret_key.size() < 32)
         bad("\"secret_key\" must be at least 32 characters");

@@ -23,6 +23,10 @@ struct server_config
     unsigned threads = 2;
     unsigned password_hash_iterations = beast_oauth::default_password_iterations;
     std::string tls_cert, tls_key;
+    /// Signing key settings (JWT formats): a PEM file, or a key generated at start.
+    std::string signing_key_file;
+    beast_oauth::jws_alg signing_alg = beast_oauth::jws_alg::eddsa;
+    bool uses_jwt = false;
     beast_oauth::server_options oauth;
     std::vector<beast_oauth::client> clients;
     std::vector<user_config> users;

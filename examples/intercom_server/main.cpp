@@ -14,6 +14,7 @@
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -312,6 +313,29 @@ int main(int argc, char** argv)
         cfg.oauth.log = [](beast_oauth::log_event const& e) {
             log_line(std::string("oauth event: ") + std::string(e.name) + ": " + std::string(e.detail));
         };
+
+        if(cfg.uses_jwt)
+        {
+            // JWT tokens: sign with the configured key, or a fresh one (tokens then die with the process).
+            auto keys = std::make_shared<beast_oauth::key_set>();
+            if(!cfg.signing_key_file.empty())
+            {
+                std::ifstream in(cfg.signing_key_file);
+                if(!in)
+                    throw std::runtime_error("cannot read signing_key_file " + cfg.signing_key_file);
+                std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                keys->add(beast_oauth::signing_key::from_pem(pem, cfg.signing_alg, "key-1"));
+            }
+            else
+            {
+                std::cout << "WARNING: no signing_key_file: generated a signing key for this run; JWTs it signs\n"
+                             "WARNING: stop verifying when the server restarts.\n";
+                keys->add(beast_oauth::signing_key::generate(cfg.signing_alg, "generated-1"));
+            }
+            cfg.oauth.signing_keys = keys;
+            // The example always checks revocation of JWT access tokens (the default).
+            cfg.oauth.jwt_check_revocation = true;
+        }
 
         net::thread_pool work_pool(2);
         beast_oauth::authorization_server oauth(cfg.oauth, store, store, store, users);

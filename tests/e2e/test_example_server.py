@@ -420,6 +420,86 @@ def test_no_secret_in_the_log(srv):
     assert "POST /oauth/token 200" in out and "code_replay" in out
 
 
+def test_refresh_with_standard_client(srv):
+    """requests-oauthlib refreshes; Seam's rules: same refresh token, old access token keeps working."""
+    oauth = OAuth2Session("seam", redirect_uri=SEAM_CB)
+    url, _ = oauth.authorization_url(srv.base + "/authorize")
+    resp = sign_in(requests.Session(), srv.base, url)
+    first = oauth.fetch_token(srv.base + "/oauth/token", authorization_response=resp.headers["Location"],
+                              client_secret="seamsecret", include_client_id=True)
+    assert first["refresh_token"].startswith("boa_rt_")
+    second = oauth.refresh_token(srv.base + "/oauth/token", refresh_token=first["refresh_token"],
+                                 auth=("seam", "seamsecret"))
+    assert second["access_token"] != first["access_token"]
+    assert second["refresh_token"] == first["refresh_token"]
+    assert second["user_id"] == USER_ID
+    for t in (first["access_token"], second["access_token"]):
+        assert requests.get(srv.base + "/intercoms", headers={"Authorization": "Bearer " + t}).status_code == 200
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: requests.post(srv.base + "/oauth/token", auth=("seam", "seamsecret"), data={
+            "grant_type": "refresh_token", "refresh_token": first["refresh_token"]}), range(8)))
+    assert [r.status_code for r in results] == [200] * 8
+
+
+def test_metadata_accepted_by_a_strict_client(srv):
+    from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
+    r = requests.get(srv.base + "/.well-known/oauth-authorization-server")
+    assert r.status_code == 200
+    meta = AuthorizationServerMetadata(r.json())
+    meta.validate()  # raises on any RFC 8414 violation
+    assert meta["issuer"] == f"http://localhost:{srv.port}"
+    assert meta["token_endpoint"] == meta["issuer"] + "/oauth/token"
+
+
+def test_revocation_and_introspection(srv):
+    code, _ = code_from(sign_in(requests.Session(), srv.base, authorize_url(srv.base)))
+    tokens = token_form(srv.base, code).json()
+    at, rt = tokens["access_token"], tokens["refresh_token"]
+    i = requests.post(srv.base + "/oauth/introspect", auth=("seam", "seamsecret"), data={"token": at}).json()
+    assert i["active"] is True and i["sub"] == USER_ID and i["client_id"] == "seam"
+    assert requests.post(srv.base + "/oauth/introspect", data={"token": at}).status_code == 401
+    assert requests.post(srv.base + "/oauth/revoke", auth=("seam", "seamsecret"), data={"token": "nonsense"}).status_code == 200
+    assert requests.post(srv.base + "/oauth/revoke", auth=("seam", "seamsecret"), data={"token": rt}).status_code == 200
+    assert requests.get(srv.base + "/intercoms", headers={"Authorization": "Bearer " + at}).status_code == 401
+    i = requests.post(srv.base + "/oauth/introspect", auth=("seam", "seamsecret"), data={"token": at}).json()
+    assert i == {"active": False}
+
+
+def test_jwt_tokens_verify_with_a_standard_jose_library():
+    from authlib.jose import JsonWebKey, jwt
+    config = dict(CONFIG, token_format="jwt", code_format="jwt", refresh_rotation="rotate")
+    srv = Server(config=config)
+    try:
+        browser = requests.Session()
+        resp = sign_in(browser, srv.base, authorize_url(srv.base, state="s"))
+        code, _ = code_from(resp)
+        assert code.startswith("eyJ")
+        tokens = token_form(srv.base, code).json()
+        at = tokens["access_token"]
+        jwks = requests.get(srv.base + "/.well-known/jwks.json").json()
+        assert jwks["keys"][0]["kty"] == "OKP" and "d" not in jwks["keys"][0]
+        claims = jwt.decode(at, JsonWebKey.import_key_set(jwks))
+        claims.validate()
+        assert claims["sub"] == USER_ID and claims["client_id"] == "seam" and claims["iss"] == f"http://localhost:{srv.port}"
+        assert requests.get(srv.base + "/intercoms", headers={"Authorization": "Bearer " + at}).status_code == 200
+        assert token_form(srv.base, code).json()["error"] == "invalid_grant"  # JWT code replay
+        assert requests.get(srv.base + "/intercoms", headers={"Authorization": "Bearer " + at}).status_code == 401
+
+        code, _ = code_from(sign_in(browser, srv.base, authorize_url(srv.base)))
+        rt = token_form(srv.base, code).json()["refresh_token"]
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda _: requests.post(srv.base + "/oauth/token", auth=("seam", "seamsecret"), data={
+                "grant_type": "refresh_token", "refresh_token": rt}), range(8)))
+        assert all(r.status_code == 200 for r in results), [r.text for r in results]
+        assert len({r.json()["refresh_token"] for r in results}) == 1 and results[0].json()["refresh_token"] != rt
+        for r in results:
+            h = {"Authorization": "Bearer " + r.json()["access_token"]}
+            assert requests.get(srv.base + "/intercoms", headers=h).status_code == 200
+        assert "WARNING: no signing_key_file" in srv.output()
+    finally:
+        assert srv.stop() == 0
+
+
 def test_https_with_host_cookies():
     d = tempfile.mkdtemp(prefix="beast-oauth-tls-")
     cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
