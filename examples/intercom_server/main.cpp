@@ -56,6 +56,10 @@ public:
 
     void run()
     {
+        beast::error_code ec;
+        auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+        if(!ec)
+            context_.remote_address = peer.address().to_string();
         if constexpr(std::is_same_v<Stream, beast::tcp_stream>)
             net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::read, this->shared_from_this()));
         else
@@ -114,7 +118,7 @@ private:
         {
             // The endpoints may hash passwords or call a blocking store: run them off the I/O threads.
             beast_oauth::async_handle_request(
-                state_.oauth, std::move(req), state_.work_pool.get_executor(),
+                state_.oauth, std::move(req), context_, state_.work_pool.get_executor(),
                 net::bind_executor(stream_.get_executor(),
                                    [self = this->shared_from_this()](std::optional<beast_oauth::http_response> res) {
                                        self->send(std::move(*res));
@@ -165,6 +169,7 @@ private:
     std::shared_ptr<beast_oauth::http_response> response_;
     std::chrono::steady_clock::time_point started_{};
     std::string method_, path_;
+    beast_oauth::request_context context_; // the peer's address, for throttling and audit
 };
 
 class listener : public std::enable_shared_from_this<listener>
@@ -312,6 +317,16 @@ int main(int argc, char** argv)
             cfg.oauth.issuer = scheme + "://localhost:" + std::to_string(port);
         cfg.oauth.log = [](beast_oauth::log_event const& e) {
             log_line(std::string("oauth event: ") + std::string(e.name) + ": " + std::string(e.detail));
+        };
+        cfg.oauth.audit = [](beast_oauth::audit_event const& e) {
+            // Identifiers only: the library never puts a secret, code or token in an event.
+            std::string line = "audit " + std::string(beast_oauth::audit_event_name(e.type));
+            for(auto [k, v] : {std::pair<char const*, std::string_view>{"client", e.client_id}, {"sub", e.subject},
+                               {"user", e.username}, {"addr", e.remote_address}, {"grant", e.grant_id},
+                               {"detail", e.detail}})
+                if(!v.empty())
+                    line += std::string(" ") + k + "=" + std::string(v.substr(0, 128));
+            log_line(line);
         };
 
         if(cfg.uses_jwt)

@@ -27,7 +27,8 @@ namespace beast_oauth {
     Safe to call concurrently on one server.
 */
 BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_server const& server,
-                                                             http_request&& req);
+                                                             http_request&& req,
+                                                             request_context const& ctx = {});
 
 /// Whether `target` (path and query) is one of the server's endpoints.
 BEAST_OAUTH_DECL bool is_oauth_target(authorization_server const& server,
@@ -49,15 +50,15 @@ BEAST_OAUTH_DECL bool is_oauth_target(authorization_server const& server,
     Safe to call concurrently on one server; `server` must outlive the operation.
 */
 template<class Executor, class CompletionToken>
-auto async_handle_request(authorization_server const& server, http_request&& req,
+auto async_handle_request(authorization_server const& server, http_request&& req, request_context ctx,
                           Executor work_executor, CompletionToken&& token)
 {
     return boost::asio::async_initiate<CompletionToken, void(std::optional<http_response>)>(
-        [&server](auto handler, http_request request, Executor ex) {
+        [&server](auto handler, http_request request, request_context context, Executor ex) {
             auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler, ex));
-            boost::asio::post(ex, [&server, request = std::move(request), handler = std::move(handler),
-                                   work = std::move(work)]() mutable {
-                auto res = handle_request(server, std::move(request));
+            boost::asio::post(ex, [&server, request = std::move(request), context = std::move(context),
+                                   handler = std::move(handler), work = std::move(work)]() mutable {
+                auto res = handle_request(server, std::move(request), context);
                 auto handler_ex = work.get_executor();
                 boost::asio::post(handler_ex, [handler = std::move(handler), res = std::move(res),
                                                work = std::move(work)]() mutable {
@@ -65,7 +66,16 @@ auto async_handle_request(authorization_server const& server, http_request&& req
                 });
             });
         },
-        token, std::move(req), std::move(work_executor));
+        token, std::move(req), std::move(ctx), std::move(work_executor));
+}
+
+/// @ref async_handle_request without a request_context (no per-address throttling).
+template<class Executor, class CompletionToken>
+auto async_handle_request(authorization_server const& server, http_request&& req,
+                          Executor work_executor, CompletionToken&& token)
+{
+    return async_handle_request(server, std::move(req), request_context{}, std::move(work_executor),
+                                std::forward<CompletionToken>(token));
 }
 
 } // namespace beast_oauth

@@ -15,6 +15,8 @@
 #include <beast_oauth/secret_hash.hpp>
 #include <beast_oauth/token_codec.hpp>
 #include <beast_oauth/jwt.hpp>
+#include <beast_oauth/rate_limiter.hpp>
+#include <beast_oauth/audit.hpp>
 #include <beast_oauth/model.hpp>
 #include <beast_oauth/storage.hpp>
 #include <beast_oauth/memory_store.hpp>

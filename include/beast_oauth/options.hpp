@@ -1,7 +1,9 @@
 #ifndef BEAST_OAUTH_OPTIONS_HPP
 #define BEAST_OAUTH_OPTIONS_HPP
 
+#include <beast_oauth/audit.hpp>
 #include <beast_oauth/jwt.hpp>
+#include <beast_oauth/rate_limiter.hpp>
 #include <beast_oauth/model.hpp>
 #include <beast_oauth/params.hpp>
 #include <beast_oauth/sign_in_page.hpp>
@@ -133,6 +135,16 @@ struct server_options
 
     /// Receives operator events (store exceptions, replays); never secrets.
     std::function<void(log_event const&)> log;
+
+    /// Receives security events (sign-ins, issuance, replays, failures, throttling); never secrets.
+    std::function<void(audit_event const&)> audit;
+
+    /** Throttles failed sign-ins (per account and per remote address) and failed client
+        authentications (per client_id). Null with `rate_limiting` on: a
+        `token_bucket_limiter` (10 failures, then one per 30 s) per server. */
+    std::shared_ptr<beast_oauth::rate_limiter> rate_limiter;
+    /// Turns throttling off entirely (e.g. behind a gateway that already limits).
+    bool rate_limiting = true;
 
     /// Limits on request parameters (count, length).
     param_limits limits{};

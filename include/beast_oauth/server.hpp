@@ -19,6 +19,16 @@ using http_request = boost::beast::http::request<boost::beast::http::string_body
 /// The response type the endpoints return.
 using http_response = boost::beast::http::response<boost::beast::http::string_body>;
 
+/** What the transport knows about a request that the HTTP message does not.
+
+    Pass the peer's address (or the client address a trusted proxy reports) so
+    that failed sign-ins can be throttled per address and audit events name it.
+*/
+struct request_context
+{
+    std::string remote_address;
+};
+
 /** Result of validating an authorization request (phase 1 of /authorize).
 
     When `ok()` is false, `redirect` tells how to answer: `false` means the
@@ -101,16 +111,20 @@ public:
     // --- HTTP endpoints ---
 
     /// `GET`/`POST` of the authorize path: sign-in page, sign-in, code issuance.
-    BEAST_OAUTH_DECL http_response handle_authorize(http_request const& req) const;
+    BEAST_OAUTH_DECL http_response handle_authorize(http_request const& req,
+                                                    request_context const& ctx = {}) const;
 
     /// `POST` of the token path: authorization_code and refresh_token grants (RFC 6749 4.1.3, 5, 6).
-    BEAST_OAUTH_DECL http_response handle_token(http_request const& req) const;
+    BEAST_OAUTH_DECL http_response handle_token(http_request const& req,
+                                                request_context const& ctx = {}) const;
 
     /// `POST` of the revocation path (RFC 7009); client-authenticated.
-    BEAST_OAUTH_DECL http_response handle_revocation(http_request const& req) const;
+    BEAST_OAUTH_DECL http_response handle_revocation(http_request const& req,
+                                                     request_context const& ctx = {}) const;
 
     /// `POST` of the introspection path (RFC 7662); confidential clients only.
-    BEAST_OAUTH_DECL http_response handle_introspection(http_request const& req) const;
+    BEAST_OAUTH_DECL http_response handle_introspection(http_request const& req,
+                                                        request_context const& ctx = {}) const;
 
     /// `GET` of the metadata path (RFC 8414).
     BEAST_OAUTH_DECL http_response handle_metadata(http_request const& req) const;
@@ -147,9 +161,19 @@ public:
     /// Reports an operator event to the log hook.
     BEAST_OAUTH_DECL void log(std::string_view name, std::string_view detail) const;
 
+    /// Reports a security event to the audit hook (fields as in @ref audit_event).
+    BEAST_OAUTH_DECL void audit(audit_event_type type, request_context const& ctx,
+                                std::string_view client_id, std::string_view subject = {},
+                                std::string_view username = {}, std::string_view grant_id = {},
+                                std::string_view detail = {}) const;
+
 private:
     http_response authorize_get(http_request const& req) const;
-    http_response authorize_post(http_request const& req) const;
+    http_response authorize_post(http_request const& req, request_context const& ctx) const;
+    std::optional<std::chrono::seconds> throttled(std::string_view key, request_context const& ctx,
+                                                  std::string_view client_id,
+                                                  std::string_view username) const;
+    void record_failure(std::string_view key) const;
     http_response render_page(http_request const& req, param_list const& params,
                               authorization_request const& ar, std::string_view signed_in_as,
                               std::string error_message, std::string_view username,
@@ -162,16 +186,18 @@ private:
     std::string make_session(user_identity const& who) const;
     std::optional<http_response> read_client_request(http_request const& req, bool allow_json,
                                                      param_list& params,
-                                                     std::shared_ptr<client const>& client_out) const;
+                                                     std::shared_ptr<client const>& client_out,
+                                                     request_context const& ctx) const;
     std::string derive_token(std::string_view from, std::string_view label) const;
-    http_response token_success(http_request const& req, client const& c, std::string_view grant_type,
+    http_response token_success(http_request const& req, request_context const& ctx, client const& c,
+                                std::string_view grant_id, std::string_view grant_type,
                                 std::string_view subject, std::string_view access_token,
                                 long long expires_in, std::string_view refresh_token,
                                 std::string_view scope, bool scope_changed) const;
-    http_response grant_authorization_code(http_request const& req, param_list const& params,
-                                           client const& c) const;
-    http_response grant_refresh_token(http_request const& req, param_list const& params,
-                                      client const& c) const;
+    http_response grant_authorization_code(http_request const& req, request_context const& ctx,
+                                           param_list const& params, client const& c) const;
+    http_response grant_refresh_token(http_request const& req, request_context const& ctx,
+                                      param_list const& params, client const& c) const;
     std::shared_ptr<token_record const> find_presented_token(std::string_view token) const;
     std::string make_access_token(token_record& at, std::string_view derived_random) const;
     std::shared_ptr<token_record const> access_from_jwt(std::string_view token, bool check_expiry,
@@ -191,6 +217,7 @@ private:
     std::string session_key_;
     std::string rotation_key_;
     token_codec codec_;
+    std::shared_ptr<beast_oauth::rate_limiter> limiter_;
     bool secure_cookies_ = false;
 };
 

@@ -22,6 +22,8 @@
 #include <beast_oauth/impl/pkce.ipp>
 #include <beast_oauth/impl/secret_hash.ipp>
 #include <beast_oauth/impl/jwt.ipp>
+#include <beast_oauth/impl/rate_limiter.ipp>
+#include <beast_oauth/impl/audit.ipp>
 #include <beast_oauth/impl/token_codec.ipp>
 #include <beast_oauth/impl/memory_store.ipp>
 #include <beast_oauth/impl/sign_in_page.ipp>

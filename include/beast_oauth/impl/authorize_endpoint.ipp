@@ -182,7 +182,8 @@ BEAST_OAUTH_DECL authorize_result authorization_server::validate_authorization_r
     return r;
 }
 
-BEAST_OAUTH_DECL http_response authorization_server::handle_authorize(http_request const& req) const
+BEAST_OAUTH_DECL http_response authorization_server::handle_authorize(http_request const& req,
+                                                                      request_context const& ctx) const
 {
     namespace http = boost::beast::http;
     try
@@ -190,7 +191,7 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_authorize(http_reque
         if(req.method() == http::verb::get || req.method() == http::verb::head)
             return authorize_get(req);
         if(req.method() == http::verb::post)
-            return authorize_post(req);
+            return authorize_post(req, ctx);
         auto res = error_page(req, "This page only answers GET and POST.", 405);
         res.set(http::field::allow, "GET, HEAD, POST");
         return res;
@@ -301,7 +302,8 @@ BEAST_OAUTH_DECL http_response authorization_server::authorize_get(http_request 
     return render_page(req, params, r.request, signed_in_as, {}, {}, 200);
 }
 
-BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request const& req) const
+BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request const& req,
+                                                                    request_context const& ctx) const
 {
     namespace http = boost::beast::http;
     if(!detail::iequals(detail::media_type(req[http::field::content_type]),
@@ -359,9 +361,35 @@ BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request
     auto password = params.get_or_empty("password");
     if(username.empty() || password.empty())
         return render_page(req, params, ar, {}, "Enter your email and password.", username, 200);
+    // Throttle guessing per account and per address before checking anything.
+    std::string user_key = "user:";
+    for(char ch : username)
+        user_key.push_back((ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch);
+    std::string ip_key = ctx.remote_address.empty() ? std::string() : "ip:" + ctx.remote_address;
+    auto const& cid = ar.client->client_id;
+    auto wait = throttled(user_key, ctx, cid, username);
+    if(!wait)
+        wait = throttled(ip_key, ctx, cid, username);
+    if(wait)
+    {
+        auto res = render_page(req, params, ar, {},
+                               "Too many failed sign-in attempts. Try again in " + std::to_string(wait->count()) +
+                                   " seconds.",
+                               username, 429);
+        res.set(http::field::retry_after, std::to_string(wait->count()));
+        return res;
+    }
     auto who = users_.authenticate(username, password);
     if(!who)
+    {
+        record_failure(user_key);
+        record_failure(ip_key);
+        audit(audit_event_type::sign_in_failed, ctx, cid, {}, username, {}, "wrong credentials");
         return render_page(req, params, ar, {}, "The email or password is incorrect.", username, 200);
+    }
+    if(limiter_)
+        limiter_->reset(user_key);
+    audit(audit_event_type::sign_in_succeeded, ctx, cid, who->subject, username);
     auto res = redirect_response(req, issue_code_redirect(ar, *who), ar);
     if(options_.session_ttl.count() > 0)
         res.insert(http::field::set_cookie, session_header(*who));

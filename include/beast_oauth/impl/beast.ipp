@@ -18,7 +18,8 @@ BEAST_OAUTH_DECL bool is_oauth_target(authorization_server const& server,
 }
 
 BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_server const& server,
-                                                             http_request&& req)
+                                                             http_request&& req,
+                                                             request_context const& ctx)
 {
     auto target = req.target();
     auto path = target.substr(0, target.find('?'));
@@ -26,15 +27,15 @@ BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_serve
     try
     {
         if(path == o.authorize_path)
-            return server.handle_authorize(req);
+            return server.handle_authorize(req, ctx);
         if(path.empty())
             return std::nullopt;
         if(path == o.token_path)
-            return server.handle_token(req);
+            return server.handle_token(req, ctx);
         if(path == o.revocation_path)
-            return server.handle_revocation(req);
+            return server.handle_revocation(req, ctx);
         if(path == o.introspection_path)
-            return server.handle_introspection(req);
+            return server.handle_introspection(req, ctx);
         if(path == o.metadata_path)
             return server.handle_metadata(req);
         if(o.signing_keys && path == o.jwks_path)

@@ -26,13 +26,14 @@ BEAST_OAUTH_DECL std::shared_ptr<token_record const> authorization_server::find_
     return nullptr;
 }
 
-BEAST_OAUTH_DECL http_response authorization_server::handle_revocation(http_request const& req) const
+BEAST_OAUTH_DECL http_response authorization_server::handle_revocation(http_request const& req,
+                                                                       request_context const& ctx) const
 {
     try
     {
         param_list params;
         std::shared_ptr<client const> client;
-        if(auto failed = read_client_request(req, false, params, client))
+        if(auto failed = read_client_request(req, false, params, client, ctx))
             return std::move(*failed);
         auto token = params.get("token");
         if(!token)
@@ -48,6 +49,8 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_revocation(http_requ
                 tokens_.revoke_grant(record->grant_id); // RFC 7009 2.1: and its access tokens
             else
                 tokens_.revoke_token(record->signature);
+            audit(audit_event_type::token_revoked, ctx, client->client_id, record->subject, {}, record->grant_id,
+                  record->kind == token_kind::refresh ? "refresh token and its grant" : "access token");
         }
         // RFC 7009 2.2: unknown or already invalid tokens also answer 200.
         return detail::json_response(req, 200, {});
@@ -59,13 +62,14 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_revocation(http_requ
     }
 }
 
-BEAST_OAUTH_DECL http_response authorization_server::handle_introspection(http_request const& req) const
+BEAST_OAUTH_DECL http_response authorization_server::handle_introspection(http_request const& req,
+                                                                          request_context const& ctx) const
 {
     try
     {
         param_list params;
         std::shared_ptr<client const> client;
-        if(auto failed = read_client_request(req, false, params, client))
+        if(auto failed = read_client_request(req, false, params, client, ctx))
             return std::move(*failed);
         // RFC 7662 2.1: the endpoint is for authenticated callers; a public client cannot be.
         if(client->is_public())

@@ -79,6 +79,8 @@ BEAST_OAUTH_DECL authorization_server::authorization_server(server_options optio
         throw std::invalid_argument("beast_oauth: JWT tokens or codes need signing_keys");
     if(jwt && options_.issuer.empty())
         throw std::invalid_argument("beast_oauth: JWT tokens or codes need an issuer");
+    if(options_.rate_limiting)
+        limiter_ = options_.rate_limiter ? options_.rate_limiter : std::make_shared<token_bucket_limiter>();
     secure_cookies_ = options_.secure_cookies.value_or(options_.issuer.rfind("https://", 0) == 0);
 }
 
@@ -91,6 +93,33 @@ BEAST_OAUTH_DECL void authorization_server::log(std::string_view name, std::stri
 {
     if(options_.log)
         options_.log(log_event{name, detail});
+}
+
+BEAST_OAUTH_DECL void authorization_server::audit(audit_event_type type, request_context const& ctx,
+                                                  std::string_view client_id, std::string_view subject,
+                                                  std::string_view username, std::string_view grant_id,
+                                                  std::string_view detail) const
+{
+    if(options_.audit)
+        options_.audit(audit_event{type, now(), client_id, subject, username, ctx.remote_address, grant_id, detail});
+}
+
+BEAST_OAUTH_DECL std::optional<std::chrono::seconds> authorization_server::throttled(
+    std::string_view key, request_context const& ctx, std::string_view client_id,
+    std::string_view username) const
+{
+    if(!limiter_ || key.empty())
+        return std::nullopt;
+    auto wait = limiter_->check(key, now());
+    if(wait)
+        audit(audit_event_type::rate_limited, ctx, client_id, {}, username, {}, key.substr(0, key.find(':')));
+    return wait;
+}
+
+BEAST_OAUTH_DECL void authorization_server::record_failure(std::string_view key) const
+{
+    if(limiter_ && !key.empty())
+        limiter_->record_failure(key, now());
 }
 
 BEAST_OAUTH_DECL std::string authorization_server::cookie_name(std::string_view base) const
@@ -181,6 +210,7 @@ BEAST_OAUTH_DECL std::string authorization_server::issue_code_redirect(authoriza
     rec.issued_at = now();
     rec.expires_at = rec.issued_at + options_.code_ttl;
     auto code = make_code(rec);
+    audit(audit_event_type::code_issued, {}, rec.client_id, rec.subject, {}, rec.grant_id);
 
     // RFC 6749 4.1.2: add code and state to the redirect URI's query, keeping what it had.
     boost::urls::url u(ar.redirect_uri);

@@ -70,7 +70,7 @@ BEAST_OAUTH_DECL http_response authorization_server::oauth_error(http_request co
 
 BEAST_OAUTH_DECL std::optional<http_response> authorization_server::read_client_request(
     http_request const& req, bool allow_json, param_list& params,
-    std::shared_ptr<client const>& client_out) const
+    std::shared_ptr<client const>& client_out, request_context const& ctx) const
 {
     namespace http = boost::beast::http;
     if(req.method() != http::verb::post)
@@ -137,6 +137,16 @@ BEAST_OAUTH_DECL std::optional<http_response> authorization_server::read_client_
     if(client_id.empty())
         return oauth_error(req, error::invalid_client, "client authentication failed");
     auto client = clients_.find_client(client_id);
+    // Throttle failed authentications per known client_id (unknown ids have nothing to guard).
+    std::string const key = client ? "client:" + client_id : std::string();
+    if(auto wait = throttled(key, ctx, client_id, {}))
+    {
+        auto res = oauth_error(req, error::temporarily_unavailable,
+                               "too many failed client authentications; retry later");
+        res.result(http::status::too_many_requests);
+        res.set(http::field::retry_after, std::to_string(wait->count()));
+        return res;
+    }
     bool authenticated = false;
     if(client)
     {
@@ -147,7 +157,9 @@ BEAST_OAUTH_DECL std::optional<http_response> authorization_server::read_client_
     }
     if(!authenticated)
     {
-        log("client_authentication_failed", client_id.size() <= 128 ? client_id : std::string("(long)"));
+        record_failure(key);
+        audit(audit_event_type::client_authentication_failed, ctx,
+              client_id.size() <= 128 ? std::string_view(client_id) : std::string_view("(long)"));
         return oauth_error(req, error::invalid_client, "client authentication failed");
     }
     client_out = std::move(client);
@@ -162,7 +174,8 @@ BEAST_OAUTH_DECL std::string authorization_server::derive_token(std::string_view
 }
 
 BEAST_OAUTH_DECL http_response authorization_server::token_success(
-    http_request const& req, client const& c, std::string_view grant_type, std::string_view subject,
+    http_request const& req, request_context const& ctx, client const& c, std::string_view grant_id,
+    std::string_view grant_type, std::string_view subject,
     std::string_view access_token, long long expires_in, std::string_view refresh_token,
     std::string_view scope, bool scope_changed) const
 {
@@ -179,17 +192,19 @@ BEAST_OAUTH_DECL http_response authorization_server::token_success(
         o[options_.user_id_field] = subject;
     if(options_.extra_token_fields)
         options_.extra_token_fields(token_response_context{c, subject, scope, grant_type}, o);
+    audit(audit_event_type::token_issued, ctx, c.client_id, subject, {}, grant_id, grant_type);
     return detail::json_response(req, 200, boost::json::serialize(o));
 }
 
-BEAST_OAUTH_DECL http_response authorization_server::handle_token(http_request const& req) const
+BEAST_OAUTH_DECL http_response authorization_server::handle_token(http_request const& req,
+                                                                  request_context const& ctx) const
 {
     try
     {
         param_list params;
         std::shared_ptr<client const> client;
         bool const seam = options_.profile == profile::seam;
-        if(auto failed = read_client_request(req, seam, params, client))
+        if(auto failed = read_client_request(req, seam, params, client, ctx))
             return std::move(*failed);
 
         // Grant type (RFC 6749 4.1.3, 6); the Seam profile infers authorization_code.
@@ -207,8 +222,8 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_token(http_request c
         if(!client->allows_grant(*grant_type))
             return oauth_error(req, error::unauthorized_client, "this client may not use this grant type");
         if(*grant_type == "refresh_token")
-            return grant_refresh_token(req, params, *client);
-        return grant_authorization_code(req, params, *client);
+            return grant_refresh_token(req, ctx, params, *client);
+        return grant_authorization_code(req, ctx, params, *client);
     }
     catch(std::exception const& e)
     {
@@ -218,6 +233,7 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_token(http_request c
 }
 
 BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(http_request const& req,
+                                                                              request_context const& ctx,
                                                                               param_list const& params,
                                                                               client const& c) const
 {
@@ -232,6 +248,8 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(ht
         // RFC 6749 4.1.2 / RFC 9700 4.5: a replayed code revokes what it issued.
         tokens_.revoke_grant(consumed.record.grant_id);
         log("code_replay", "authorization code reused; grant revoked");
+        audit(audit_event_type::code_replay_detected, ctx, c.client_id, {}, {}, consumed.record.grant_id,
+              "grant revoked");
         return oauth_error(req, error::invalid_grant, "the authorization code was already used");
     }
     if(consumed.status != consume_status::consumed)
@@ -290,11 +308,12 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(ht
                                                                : time_point::max();
         tokens_.save_token(rt);
     }
-    return token_success(req, c, "authorization_code", rec.subject, access,
+    return token_success(req, ctx, c, rec.grant_id, "authorization_code", rec.subject, access,
                          options_.access_token_ttl.count(), refresh.token, rec.scope, rec.scope_changed);
 }
 
 BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_request const& req,
+                                                                         request_context const& ctx,
                                                                          param_list const& params,
                                                                          client const& c) const
 {
@@ -347,7 +366,7 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_re
             return oauth_error(req, error::invalid_grant, "the authorization grant was revoked");
         if(options_.revoke_access_tokens_on_refresh)
             tokens_.revoke_access_tokens(at.grant_id, at.signature);
-        return token_success(req, c, "refresh_token", at.subject, access,
+        return token_success(req, ctx, c, at.grant_id, "refresh_token", at.subject, access,
                              options_.access_token_ttl.count(), *presented, scope, scope_changed);
     }
 
@@ -373,7 +392,7 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_re
     case rotate_status::rotated:
         if(options_.revoke_access_tokens_on_refresh)
             tokens_.revoke_access_tokens(at.grant_id, at.signature);
-        return token_success(req, c, "refresh_token", at.subject, access,
+        return token_success(req, ctx, c, at.grant_id, "refresh_token", at.subject, access,
                              options_.access_token_ttl.count(), refresh.token, scope, scope_changed);
     case rotate_status::in_grace:
         // The same pair as the first rotation; a JWT is re-signed with the first one's times.
@@ -383,13 +402,15 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_re
             at.expires_at = rotated->rotated_at + options_.access_token_ttl;
             access = make_access_token(at, derive_token(*presented, "access"));
         }
-        return token_success(req, c, "refresh_token", at.subject, access,
+        return token_success(req, ctx, c, at.grant_id, "refresh_token", at.subject, access,
                              detail::seconds_until(rotated->rotated_at + options_.access_token_ttl, t),
                              refresh.token, scope, scope_changed);
     case rotate_status::reused:
         // RFC 9700 4.14.2: a rotated refresh token used again means it leaked.
         tokens_.revoke_grant(old->grant_id);
         log("refresh_reuse", "rotated refresh token reused after its grace period; grant revoked");
+        audit(audit_event_type::refresh_reuse_detected, ctx, c.client_id, old->subject, {}, old->grant_id,
+              "grant revoked");
         return oauth_error(req, error::invalid_grant, "the refresh token was already used");
     default:
         return oauth_error(req, error::invalid_grant, "the refresh token is invalid or revoked");

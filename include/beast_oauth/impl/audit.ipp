@@ -1,0 +1,27 @@
+#ifndef BEAST_OAUTH_IMPL_AUDIT_IPP
+#define BEAST_OAUTH_IMPL_AUDIT_IPP
+
+#include <beast_oauth/audit.hpp>
+
+namespace beast_oauth {
+
+BEAST_OAUTH_DECL std::string_view audit_event_name(audit_event_type t) noexcept
+{
+    switch(t)
+    {
+    case audit_event_type::sign_in_succeeded: return "sign_in_succeeded";
+    case audit_event_type::sign_in_failed: return "sign_in_failed";
+    case audit_event_type::code_issued: return "code_issued";
+    case audit_event_type::token_issued: return "token_issued";
+    case audit_event_type::code_replay_detected: return "code_replay_detected";
+    case audit_event_type::refresh_reuse_detected: return "refresh_reuse_detected";
+    case audit_event_type::client_authentication_failed: return "client_authentication_failed";
+    case audit_event_type::token_revoked: return "token_revoked";
+    case audit_event_type::rate_limited: return "rate_limited";
+    }
+    return "unknown";
+}
+
+} // namespace beast_oauth
+
+#endif
