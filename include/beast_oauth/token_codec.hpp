@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_TOKEN_CODEC_HPP
 
 #include <beast_oauth/config.hpp>
+#include <beast_oauth/detail/crypto.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,7 +51,7 @@ public:
                                                             std::string_view prefix) const;
 
 private:
-    std::string key_;
+    detail::hmac_sha256_key key_;
 };
 
 } // namespace beast_oauth

@@ -12,11 +12,18 @@ constexpr std::size_t token_random_bytes = 32;
 constexpr std::size_t token_b64_size = 43; // unpadded base64url of 32 bytes
 } // namespace detail
 
-BEAST_OAUTH_DECL token_codec::token_codec(std::string key)
-    : key_(std::move(key))
+namespace detail {
+inline std::string_view checked_token_key(std::string const& key)
 {
-    if(key_.size() < 32)
+    if(key.size() < 32)
         throw std::invalid_argument("beast_oauth: token key must be at least 32 bytes");
+    return key;
+}
+} // namespace detail
+
+BEAST_OAUTH_DECL token_codec::token_codec(std::string key)
+    : key_(detail::checked_token_key(key))
+{
 }
 
 BEAST_OAUTH_DECL token_codec::issued token_codec::issue(std::string_view prefix) const
@@ -33,8 +40,8 @@ BEAST_OAUTH_DECL token_codec::issued token_codec::issue_derived(std::string_view
     out.token.reserve(prefix.size() + 2 * detail::token_b64_size + 1);
     out.token.append(prefix);
     out.token += random_part;
-    auto mac = detail::hmac_sha256(key_, out.token);
-    out.signature = detail::base64url_encode(mac.data(), mac.size());
+    auto sig = detail::base64url_digest(key_.mac(out.token));
+    out.signature.assign(sig.data(), sig.size());
     out.token.push_back('.');
     out.token += out.signature;
     return out;
@@ -49,8 +56,8 @@ BEAST_OAUTH_DECL std::optional<std::string_view> token_codec::verify(std::string
         return std::nullopt;
     auto body = token.substr(0, prefix.size() + detail::token_b64_size);
     auto sig = token.substr(body.size() + 1);
-    auto mac = detail::hmac_sha256(key_, body);
-    if(!detail::constant_time_equal(detail::base64url_encode(mac.data(), mac.size()), sig))
+    auto mac = detail::base64url_digest(key_.mac(body));
+    if(!detail::constant_time_equal(std::string_view(mac.data(), mac.size()), sig))
         return std::nullopt;
     return sig;
 }

@@ -4,8 +4,9 @@
 #include <beast_oauth/detail/crypto.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 namespace beast_oauth { namespace detail {
@@ -25,22 +26,81 @@ BEAST_OAUTH_DECL std::string random_base64url(std::size_t n)
     return base64url_encode(buf, n);
 }
 
+namespace {
+
+// SHA-256 fetched once: OpenSSL 3 re-fetches EVP_sha256() on every init otherwise.
+inline EVP_MD const* sha256_md()
+{
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md;
+}
+
+struct md_ctx_free
+{
+    void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
+};
+
+// One reusable digest context per thread.
+inline EVP_MD_CTX* scratch_ctx()
+{
+    thread_local std::unique_ptr<EVP_MD_CTX, md_ctx_free> ctx(EVP_MD_CTX_new());
+    return ctx.get();
+}
+
+} // namespace
+
 BEAST_OAUTH_DECL digest256 sha256(std::string_view data)
 {
     digest256 out{};
     unsigned len = 0;
-    if(EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1)
+    auto* ctx = scratch_ctx();
+    if(!ctx || EVP_DigestInit_ex2(ctx, sha256_md(), nullptr) != 1 ||
+       EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx, out.data(), &len) != 1)
         throw std::runtime_error("beast_oauth: SHA-256 failed");
     return out;
 }
 
 BEAST_OAUTH_DECL digest256 hmac_sha256(std::string_view key, std::string_view data)
 {
-    digest256 out{};
+    return hmac_sha256_key(key).mac(data);
+}
+
+BEAST_OAUTH_DECL hmac_sha256_key::hmac_sha256_key(std::string_view key)
+{
+    // RFC 2104: keys longer than the block are hashed first; pads are key XOR 0x36 / 0x5c.
+    unsigned char block[64] = {};
+    if(key.size() > sizeof(block))
+    {
+        auto d = sha256(key);
+        std::copy(d.begin(), d.end(), block);
+    }
+    else
+        std::copy(key.begin(), key.end(), block);
+    auto keyed = [&](unsigned char pad) {
+        unsigned char p[64];
+        for(std::size_t i = 0; i < sizeof(p); ++i)
+            p[i] = static_cast<unsigned char>(block[i] ^ pad);
+        std::shared_ptr<EVP_MD_CTX> ctx(EVP_MD_CTX_new(), md_ctx_free{});
+        if(!ctx || EVP_DigestInit_ex2(ctx.get(), sha256_md(), nullptr) != 1 ||
+           EVP_DigestUpdate(ctx.get(), p, sizeof(p)) != 1)
+            throw std::runtime_error("beast_oauth: HMAC key setup failed");
+        OPENSSL_cleanse(p, sizeof(p));
+        return std::static_pointer_cast<void>(ctx);
+    };
+    inner_ = keyed(0x36);
+    outer_ = keyed(0x5c);
+    OPENSSL_cleanse(block, sizeof(block));
+}
+
+BEAST_OAUTH_DECL digest256 hmac_sha256_key::mac(std::string_view data) const
+{
+    digest256 inner{}, out{};
     unsigned len = 0;
-    if(!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-             reinterpret_cast<unsigned char const*>(data.data()), data.size(),
-             out.data(), &len))
+    auto* ctx = scratch_ctx();
+    if(!ctx || EVP_MD_CTX_copy_ex(ctx, static_cast<EVP_MD_CTX const*>(inner_.get())) != 1 ||
+       EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx, inner.data(), &len) != 1 ||
+       EVP_MD_CTX_copy_ex(ctx, static_cast<EVP_MD_CTX const*>(outer_.get())) != 1 ||
+       EVP_DigestUpdate(ctx, inner.data(), inner.size()) != 1 || EVP_DigestFinal_ex(ctx, out.data(), &len) != 1)
         throw std::runtime_error("beast_oauth: HMAC-SHA-256 failed");
     return out;
 }
@@ -85,6 +145,25 @@ inline bool decode_unpadded(std::string_view in, std::string& out, char const* a
     return (acc & ((1u << bits) - 1)) == 0;
 }
 } // namespace
+
+BEAST_OAUTH_DECL std::array<char, 43> base64url_digest(digest256 const& d) noexcept
+{
+    std::array<char, 43> out{};
+    std::size_t o = 0, i = 0;
+    for(; i + 3 <= d.size(); i += 3)
+    {
+        unsigned v = (unsigned(d[i]) << 16) | (unsigned(d[i + 1]) << 8) | d[i + 2];
+        out[o++] = b64url_alphabet[(v >> 18) & 63];
+        out[o++] = b64url_alphabet[(v >> 12) & 63];
+        out[o++] = b64url_alphabet[(v >> 6) & 63];
+        out[o++] = b64url_alphabet[v & 63];
+    }
+    unsigned v = (unsigned(d[i]) << 16) | (unsigned(d[i + 1]) << 8); // 32 = 30 + 2
+    out[o++] = b64url_alphabet[(v >> 18) & 63];
+    out[o++] = b64url_alphabet[(v >> 12) & 63];
+    out[o++] = b64url_alphabet[(v >> 6) & 63];
+    return out;
+}
 
 BEAST_OAUTH_DECL std::string base64url_encode(void const* data, std::size_t n)
 {

@@ -1,0 +1,248 @@
+// In-process figures for docs/performance.md: bearer validation, issuance, a whole token
+// exchange through handle_request (no sockets), JWT sign/verify against raw OpenSSL.
+#include <beast_oauth/beast_oauth.hpp>
+#include <beast_oauth/detail/crypto.hpp>
+#include <benchmark/benchmark.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <malloc.h>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace http = boost::beast::http;
+using namespace beast_oauth;
+
+// One server over the in-memory store, with `live` access tokens already stored.
+struct world
+{
+    memory_store store;
+    memory_user_store users;
+    std::unique_ptr<authorization_server> server;
+    std::string token;
+
+    explicit world(std::size_t live, server_options o = {})
+    {
+        client c;
+        c.client_id = "seam";
+        c.secret_hash = hash_client_secret("seamsecret");
+        c.redirect_uris.emplace_back("https://connect.getseam.com/oauth/callback");
+        store.add_client(c);
+        o.issuer = "https://bench.test";
+        o.secret_key = std::string(32, 'k');
+        o.rate_limiting = false;
+        server = std::make_unique<authorization_server>(o, store, store, store, users);
+        auto now = std::chrono::system_clock::now();
+        token_codec codec("unused-but-long-enough-key-0123456789");
+        for(std::size_t i = 0; i < live; ++i)
+        {
+            token_record r;
+            r.signature = codec.issue("x").signature;
+            r.grant_id = r.signature.substr(0, 22);
+            r.client_id = "seam";
+            r.subject = "usr_1";
+            r.expires_at = now + std::chrono::hours(1);
+            store.save_token(r);
+        }
+        token = exchange(code());
+    }
+
+    std::string code()
+    {
+        authorization_request ar;
+        ar.client = store.find_client("seam");
+        ar.redirect_uri = "https://connect.getseam.com/oauth/callback";
+        ar.redirect_uri_sent = true;
+        auto loc = server->issue_code_redirect(ar, {"usr_1", "Owner"});
+        auto start = loc.find("code=") + 5;
+        return loc.substr(start, loc.find('&', start) - start);
+    }
+
+    http_request token_request(std::string const& c)
+    {
+        http_request req{http::verb::post, "/oauth/token", 11};
+        req.set(http::field::content_type, "application/x-www-form-urlencoded");
+        req.body() = "grant_type=authorization_code&code=" + c +
+                     "&redirect_uri=https%3A%2F%2Fconnect.getseam.com%2Foauth%2Fcallback"
+                     "&client_id=seam&client_secret=seamsecret";
+        return req;
+    }
+
+    std::string exchange(std::string const& c)
+    {
+        auto res = handle_request(*server, token_request(c));
+        auto const& b = res->body();
+        auto s = b.find("\"access_token\":\"") + 16;
+        return b.substr(s, b.find('"', s) - s);
+    }
+};
+
+void BM_opaque_bearer_validation(benchmark::State& state)
+{
+    world w(static_cast<std::size_t>(state.range(0)));
+    auto header = "Bearer " + w.token;
+    for(auto _ : state)
+    {
+        auto r = w.server->validate_bearer(header);
+        benchmark::DoNotOptimize(r);
+        if(!r.ok())
+            state.SkipWithError("token did not validate");
+    }
+    state.counters["live_tokens"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_opaque_bearer_validation)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kNanosecond);
+
+void BM_token_issuance(benchmark::State& state)
+{
+    token_codec codec(std::string(32, 'k'));
+    for(auto _ : state)
+        benchmark::DoNotOptimize(codec.issue("boa_at_"));
+}
+BENCHMARK(BM_token_issuance);
+
+void BM_code_issuance(benchmark::State& state)
+{
+    world w(0);
+    for(auto _ : state)
+        benchmark::DoNotOptimize(w.code());
+}
+BENCHMARK(BM_code_issuance);
+
+void BM_token_exchange_handle_request(benchmark::State& state)
+{
+    world w(static_cast<std::size_t>(state.range(0)));
+    std::vector<http_request> batch;
+    for(auto _ : state)
+    {
+        if(batch.empty())
+        {
+            state.PauseTiming();
+            for(int i = 0; i < 1000; ++i)
+                batch.push_back(w.token_request(w.code()));
+            state.ResumeTiming();
+        }
+        auto res = handle_request(*w.server, std::move(batch.back()));
+        batch.pop_back();
+        if(!res || res->result_int() != 200)
+            state.SkipWithError("exchange failed");
+        benchmark::DoNotOptimize(res);
+    }
+}
+BENCHMARK(BM_token_exchange_handle_request)->Arg(1000)->Arg(1000000);
+
+// JWT: ours against OpenSSL's own one-shot sign/verify of the same input.
+void BM_jwt_sign(benchmark::State& state)
+{
+    auto alg = static_cast<jws_alg>(state.range(0));
+    auto key = signing_key::generate(alg, "k");
+    boost::json::object claims{{"iss", "https://bench.test"}, {"sub", "usr_1"}, {"aud", "https://bench.test"},
+                               {"client_id", "seam"}, {"exp", 1800003600}, {"iat", 1800000000},
+                               {"jti", "0123456789012345678901234567890123456789012"}, {"scope", "a b"}};
+    for(auto _ : state)
+        benchmark::DoNotOptimize(jws_sign(key, "at+jwt", claims));
+    state.SetLabel(std::string(jws_alg_name(alg)));
+}
+BENCHMARK(BM_jwt_sign)->Arg(0)->Arg(1)->Arg(2);
+
+void BM_jwt_verify(benchmark::State& state)
+{
+    auto alg = static_cast<jws_alg>(state.range(0));
+    key_set ks;
+    ks.add(signing_key::generate(alg, "k"));
+    auto token = jws_sign(*ks.active(), "at+jwt", {{"sub", "usr_1"}, {"exp", 1800003600}});
+    for(auto _ : state)
+        benchmark::DoNotOptimize(jws_verify(token, ks, "at+jwt"));
+    state.SetLabel(std::string(jws_alg_name(alg)));
+}
+BENCHMARK(BM_jwt_verify)->Arg(0)->Arg(1)->Arg(2);
+
+// The floor: OpenSSL alone, same input size as a JWT signing input.
+void BM_openssl_sign(benchmark::State& state)
+{
+    auto alg = static_cast<jws_alg>(state.range(0));
+    std::string input(200, 'a');
+    if(alg == jws_alg::hs256)
+    {
+        std::string key(32, 'k');
+        unsigned char out[32];
+        unsigned len = 0;
+        for(auto _ : state)
+            benchmark::DoNotOptimize(HMAC(EVP_sha256(), key.data(), 32,
+                                          reinterpret_cast<unsigned char const*>(input.data()), input.size(), out, &len));
+    }
+    else
+    {
+        EVP_PKEY* pkey = alg == jws_alg::eddsa ? EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")
+                                               : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+        unsigned char sig[128];
+        for(auto _ : state)
+        {
+            EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+            EVP_DigestSignInit(ctx, nullptr, alg == jws_alg::es256 ? EVP_sha256() : nullptr, nullptr, pkey);
+            std::size_t len = sizeof(sig);
+            EVP_DigestSign(ctx, sig, &len, reinterpret_cast<unsigned char const*>(input.data()), input.size());
+            EVP_MD_CTX_free(ctx);
+            benchmark::DoNotOptimize(sig);
+        }
+        EVP_PKEY_free(pkey);
+    }
+    state.SetLabel(std::string(jws_alg_name(alg)));
+}
+BENCHMARK(BM_openssl_sign)->Arg(0)->Arg(1)->Arg(2);
+
+void BM_openssl_verify(benchmark::State& state)
+{
+    auto alg = static_cast<jws_alg>(state.range(0));
+    std::string input(200, 'a');
+    if(alg == jws_alg::hs256)
+    {
+        std::string key(32, 'k');
+        unsigned char out[32];
+        unsigned len = 0;
+        for(auto _ : state)
+            benchmark::DoNotOptimize(HMAC(EVP_sha256(), key.data(), 32,
+                                          reinterpret_cast<unsigned char const*>(input.data()), input.size(), out, &len));
+    }
+    else
+    {
+        EVP_PKEY* pkey = alg == jws_alg::eddsa ? EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")
+                                               : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+        unsigned char sig[128];
+        std::size_t siglen = sizeof(sig);
+        EVP_MD_CTX* sctx = EVP_MD_CTX_new();
+        EVP_DigestSignInit(sctx, nullptr, alg == jws_alg::es256 ? EVP_sha256() : nullptr, nullptr, pkey);
+        EVP_DigestSign(sctx, sig, &siglen, reinterpret_cast<unsigned char const*>(input.data()), input.size());
+        EVP_MD_CTX_free(sctx);
+        for(auto _ : state)
+        {
+            EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+            EVP_DigestVerifyInit(ctx, nullptr, alg == jws_alg::es256 ? EVP_sha256() : nullptr, nullptr, pkey);
+            benchmark::DoNotOptimize(EVP_DigestVerify(ctx, sig, siglen,
+                                                      reinterpret_cast<unsigned char const*>(input.data()), input.size()));
+            EVP_MD_CTX_free(ctx);
+        }
+        EVP_PKEY_free(pkey);
+    }
+    state.SetLabel(std::string(jws_alg_name(alg)));
+}
+BENCHMARK(BM_openssl_verify)->Arg(0)->Arg(1)->Arg(2);
+
+// Memory per live token in the in-memory store: heap bytes in use (glibc mallinfo2) / tokens.
+void BM_memory_per_live_token(benchmark::State& state)
+{
+    for(auto _ : state)
+    {
+        auto before = mallinfo2().uordblks;
+        world w(static_cast<std::size_t>(state.range(0)));
+        auto after = mallinfo2().uordblks;
+        state.counters["bytes_per_token"] =
+            static_cast<double>(after - before) / static_cast<double>(state.range(0));
+    }
+}
+BENCHMARK(BM_memory_per_live_token)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+BENCHMARK_MAIN();
