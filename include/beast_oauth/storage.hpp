@@ -22,7 +22,7 @@ public:
     virtual std::shared_ptr<client const> find_client(std::string_view client_id) const = 0;
 };
 
-/// Outcome of @ref code_store::consume_code.
+/// Outcome of @ref beast_oauth::code_store::consume_code "code_store::consume_code".
 enum class consume_status
 {
     /// First use: the record is returned and the code can never be used again.

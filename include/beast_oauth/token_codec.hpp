@@ -8,7 +8,7 @@
 
 namespace beast_oauth {
 
-/** Opaque codes and tokens: `<prefix><random>.<signature>` (fosite's HMAC strategy).
+/** Opaque codes and tokens: `prefix` + `random` + "." + `signature` (fosite's HMAC strategy).
 
     `random` is 256 bits from OpenSSL's CSPRNG, `signature` is
     HMAC-SHA-256(key, prefix + random), both unpadded base64url. Stores keep
