@@ -93,21 +93,42 @@ function(copy_tree from to)
   file(COPY "${from}/" DESTINATION "${to}")
 endfunction()
 
-# make_source_archive(<archive>): the checkout as a release tarball would ship it
-# (build trees, VCS data and node_modules left out). Sets SOURCE_ARCHIVE_SHA256 / _SHA512.
+# make_source_archive(<archive>): the checkout as a release tarball would ship it. In a git
+# work tree: the tracked files plus new, not ignored ones (what the next commit would hold);
+# otherwise every top-level entry but build trees, VCS data and node_modules.
+# Sets SOURCE_ARCHIVE_SHA256 and SOURCE_ARCHIVE_SHA512.
 function(make_source_archive archive)
-  file(GLOB _entries RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/*" "${SOURCE_DIR}/.*")
   set(_keep)
-  foreach(_e ${_entries})
-    if(_e MATCHES "^(build.*|\\.git|node_modules|\\.|\\.\\.)$")
-      continue()
+  find_program(_git git)
+  if(_git)
+    execute_process(COMMAND "${_git}" ls-files --cached --others --exclude-standard
+                    WORKING_DIRECTORY "${SOURCE_DIR}" RESULT_VARIABLE _rc
+                    OUTPUT_VARIABLE _files ERROR_QUIET)
+    if(_rc EQUAL 0 AND _files)
+      string(REPLACE "\n" ";" _files "${_files}")
+      foreach(_f ${_files})
+        if(EXISTS "${SOURCE_DIR}/${_f}" AND NOT IS_DIRECTORY "${SOURCE_DIR}/${_f}")
+          list(APPEND _keep "${_f}")
+        endif()
+      endforeach()
     endif()
-    list(APPEND _keep "${_e}")
-  endforeach()
+  endif()
+  if(NOT _keep)
+    file(GLOB _entries RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/*" "${SOURCE_DIR}/.*")
+    foreach(_e ${_entries})
+      if(NOT _e MATCHES "^(build.*|\\.git|node_modules|\\.|\\.\\.)$")
+        list(APPEND _keep "${_e}")
+      endif()
+    endforeach()
+  endif()
   get_filename_component(_parent "${archive}" DIRECTORY)
   file(MAKE_DIRECTORY "${_parent}")
-  run(archive COMMAND "${CMAKE_COMMAND}" -E tar czf "${archive}" -- ${_keep}
+  string(REPLACE ";" "\n" _list "${_keep}")
+  file(WRITE "${archive}.files" "${_list}\n")
+  run(archive COMMAND "${CMAKE_COMMAND}" -E tar czf "${archive}" "--files-from=${archive}.files"
       WORKING_DIRECTORY "${SOURCE_DIR}")
+  list(LENGTH _keep _n)
+  message(STATUS "[archive] ${_n} files from ${SOURCE_DIR}")
   file(SHA256 "${archive}" _sha256)
   file(SHA512 "${archive}" _sha512)
   set(SOURCE_ARCHIVE_SHA256 "${_sha256}" PARENT_SCOPE)

@@ -85,4 +85,12 @@ build_and_run_consumer("${WORK_DIR}/consumer" -DBEAST_OAUTH_CONSUME=find_package
 if(NOT CONSUMER_CONFIGURE_LOG MATCHES "found in ${_moved}/share/beast_oauth")
   message(FATAL_ERROR "the consumer did not use the relocated vcpkg tree")
 endif()
+# The port is header-only: asking for the compiled component must fail cleanly.
+file(WRITE "${WORK_DIR}/component-check/CMakeLists.txt"
+  "cmake_minimum_required(VERSION 3.16)\nproject(c NONE)\n"
+  "find_package(beast_oauth CONFIG QUIET COMPONENTS compiled)\n"
+  "if(beast_oauth_FOUND OR TARGET beast_oauth::compiled)\n"
+  "  message(FATAL_ERROR \"COMPONENTS compiled accepted by a header-only install\")\nendif()\n")
+run(component-check COMMAND "${CMAKE_COMMAND}" -S "${WORK_DIR}/component-check"
+    -B "${WORK_DIR}/component-check/build" "-DCMAKE_PREFIX_PATH=${_moved}")
 message(STATUS "vcpkg port (stand-in): passed")
