@@ -9,6 +9,9 @@ packages=(build-essential cmake libboost1.81-dev libboost-json1.81-dev libboost-
 if [[ "${1:-}" == "--test" ]]; then
   # Socket-level tests: Debian's Python with requests-oauthlib (a standard OAuth client), openssl CLI for TLS.
   packages+=(python3 python3-requests python3-requests-oauthlib openssl)
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
   # Warnings check with a second compiler (clang 14) and the Doxygen API reference check.
   packages+=(clang doxygen)
 fi
