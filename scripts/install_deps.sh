@@ -11,6 +11,11 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(python3 python3-requests python3-requests-oauthlib python3-authlib openssl)
 fi
 
+if [[ "${1:-}" == "--test" ]]; then
+  # Warnings check with a second compiler (clang 14) and the Doxygen API reference check.
+  packages+=(clang doxygen)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

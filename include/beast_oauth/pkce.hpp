@@ -15,6 +15,8 @@ BEAST_OAUTH_DECL bool is_valid_pkce_string(std::string_view s) noexcept;
 
 /** Verifies a code_verifier against the stored challenge (RFC 7636 4.6).
 
+    @param verifier the code_verifier the token request sent
+    @param challenge the code_challenge stored with the code
     @param method "S256" or "plain" (the caller decides whether plain is allowed)
     @return true when the verifier is well-formed and matches, compared in constant time.
 */

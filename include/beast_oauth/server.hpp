@@ -34,7 +34,7 @@ struct request_context
     When `ok()` is false, `redirect` tells how to answer: `false` means the
     client or redirect_uri could not be trusted, so the owner sees an error
     page and is never redirected (RFC 6749 4.1.2.1); `true` means the error
-    goes back to `request.redirect_uri` (see @ref authorization_server::make_error_redirect).
+    goes back to `request.redirect_uri` (see @ref beast_oauth::authorization_server::make_error_redirect "authorization_server::make_error_redirect").
 */
 struct authorize_result
 {

@@ -25,7 +25,7 @@ public:
     virtual std::shared_ptr<client const> find_client(std::string_view client_id) const = 0;
 };
 
-/// Outcome of @ref code_store::consume_code.
+/// Outcome of @ref beast_oauth::code_store::consume_code "code_store::consume_code".
 enum class consume_status
 {
     /// First use: the record is returned and the code can never be used again.
@@ -36,7 +36,7 @@ enum class consume_status
     already_used
 };
 
-/// Result of @ref code_store::consume_code.
+/// Result of @ref beast_oauth::code_store::consume_code "code_store::consume_code".
 struct consume_result
 {
     consume_status status = consume_status::not_found;
@@ -81,7 +81,7 @@ public:
     }
 };
 
-/// Outcome of @ref token_store::rotate_refresh_token.
+/// Outcome of @ref beast_oauth::token_store::rotate_refresh_token "token_store::rotate_refresh_token".
 enum class rotate_status
 {
     /// First rotation: the old token is marked rotated, the successors are stored.
@@ -94,7 +94,7 @@ enum class rotate_status
     not_found
 };
 
-/// Arguments of @ref token_store::rotate_refresh_token.
+/// Arguments of @ref beast_oauth::token_store::rotate_refresh_token "token_store::rotate_refresh_token".
 struct refresh_rotation_request
 {
     /// Signature of the refresh token being used.
@@ -138,6 +138,7 @@ public:
         so the caller can recompute the successors); if longer ago, `reused`.
         Must return `not_found` when the grant was revoked.
 
+        @param request the old token's signature, the time, the grace period and the successors
         @param old_out receives the old token's record (for `rotated`, `in_grace` and `reused`)
     */
     virtual rotate_status rotate_refresh_token(refresh_rotation_request const& request,

@@ -9,7 +9,7 @@
 
 namespace beast_oauth {
 
-/** Opaque codes and tokens: `<prefix><random>.<signature>` (fosite's HMAC strategy).
+/** Opaque codes and tokens: `prefix` + `random` + "." + `signature` (fosite's HMAC strategy).
 
     `random` is 256 bits from OpenSSL's CSPRNG, `signature` is
     HMAC-SHA-256(key, prefix + random), both unpadded base64url. Stores keep
@@ -36,7 +36,7 @@ public:
     /// Makes a new token with `prefix`.
     BEAST_OAUTH_DECL issued issue(std::string_view prefix) const;
 
-    /** Makes the token `<prefix><random_part>.<signature>` from a given random part.
+    /** Makes the token `prefix + random_part + "." + signature` from a given random part.
 
         For deterministic successors (refresh rotation): `random_part` must be 43
         base64url characters of a secret pseudo-random value.

@@ -125,21 +125,21 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_metadata(http_reques
     if(!options_.revocation_path.empty())
     {
         o["revocation_endpoint"] = iss + options_.revocation_path;
-        o["revocation_endpoint_auth_methods_supported"] = {"client_secret_basic", "client_secret_post", "none"};
+        o["revocation_endpoint_auth_methods_supported"] = boost::json::array{"client_secret_basic", "client_secret_post", "none"};
     }
     if(!options_.introspection_path.empty())
     {
         o["introspection_endpoint"] = iss + options_.introspection_path;
-        o["introspection_endpoint_auth_methods_supported"] = {"client_secret_basic", "client_secret_post"};
+        o["introspection_endpoint_auth_methods_supported"] = boost::json::array{"client_secret_basic", "client_secret_post"};
     }
-    o["response_types_supported"] = {"code"};
-    o["response_modes_supported"] = {"query"};
-    o["grant_types_supported"] = {"authorization_code", "refresh_token"};
-    o["token_endpoint_auth_methods_supported"] = {"client_secret_basic", "client_secret_post", "none"};
+    o["response_types_supported"] = boost::json::array{"code"};
+    o["response_modes_supported"] = boost::json::array{"query"};
+    o["grant_types_supported"] = boost::json::array{"authorization_code", "refresh_token"};
+    o["token_endpoint_auth_methods_supported"] = boost::json::array{"client_secret_basic", "client_secret_post", "none"};
     if(options_.allow_plain_pkce)
-        o["code_challenge_methods_supported"] = {"S256", "plain"};
+        o["code_challenge_methods_supported"] = boost::json::array{"S256", "plain"};
     else
-        o["code_challenge_methods_supported"] = {"S256"};
+        o["code_challenge_methods_supported"] = boost::json::array{"S256"};
     o["authorization_response_iss_parameter_supported"] = !iss.empty(); // RFC 9207 3
     if(options_.signing_keys && !options_.jwks_path.empty())
         o["jwks_uri"] = iss + options_.jwks_path;

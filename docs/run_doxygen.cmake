@@ -1,0 +1,21 @@
+# Runs Doxygen and fails on any warning (WARN_AS_ERROR = FAIL_ON_WARNINGS, and the warnings
+# log must be empty), then checks the reference has the main classes.
+cmake_minimum_required(VERSION 3.16)
+file(REMOVE_RECURSE "${OUTPUT}")
+file(MAKE_DIRECTORY "${OUTPUT}")
+execute_process(COMMAND "${DOXYGEN}" "${DOXYFILE}" RESULT_VARIABLE _rc
+                OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
+set(_warnings "")
+if(EXISTS "${OUTPUT}/warnings.log")
+  file(READ "${OUTPUT}/warnings.log" _warnings)
+endif()
+if(NOT _rc EQUAL 0 OR NOT _warnings STREQUAL "")
+  message("${_out}\n${_warnings}")
+  message(FATAL_ERROR "doxygen reported warnings (exit ${_rc})")
+endif()
+foreach(_page index.html classbeast__oauth_1_1authorization__server.html structbeast__oauth_1_1server__options.html)
+  if(NOT EXISTS "${OUTPUT}/html/${_page}")
+    message(FATAL_ERROR "the API reference lacks ${_page}")
+  endif()
+endforeach()
+message(STATUS "API reference: ${OUTPUT}/html/index.html, no warnings")
