@@ -27,6 +27,8 @@ struct server_config
     std::string signing_key_file;
     beast_oauth::jws_alg signing_alg = beast_oauth::jws_alg::eddsa;
     bool uses_jwt = false;
+    /// One log line per request (method, path, status, time); off for load tests.
+    bool access_log = true;
     beast_oauth::server_options oauth;
     std::vector<beast_oauth::client> clients;
     std::vector<user_config> users;

@@ -50,6 +50,10 @@ intercom_api::intercom_api(beast_oauth::authorization_server const& oauth, std::
         {"ic_garage_02", "Garage gate", "BX-200", "1 Market St, San Francisco, CA", true},
         {"ic_roof_03", "Roof access", "BX-200", "1 Market St, San Francisco, CA", false},
     };
+    json::array list;
+    for(auto const& d : intercoms_)
+        list.push_back(to_json(d));
+    intercoms_json_ = json::serialize(json::object{{"intercoms", std::move(list)}});
     codes_ = {
         {"ac_1001", "ic_lobby_01", "usr_7d3f9a2c41b8", "4821", "Courier", true},
         {"ac_1002", "ic_lobby_01", "usr_7d3f9a2c41b8", "7730", "Cleaner", false},
@@ -80,17 +84,14 @@ std::optional<http_response> intercom_api::handle(http_request const& req)
 
 http_response intercom_api::route(http_request const& req, std::string_view path, std::string_view query)
 {
-    std::lock_guard<std::mutex> lock(mutex_);
     auto method = req.method();
     if(path == "/intercoms")
     {
         if(method != http::verb::get)
             return error_reply(req, 405, "METHOD_NOT_ALLOWED", "use GET");
-        json::array list;
-        for(auto const& d : intercoms_)
-            list.push_back(to_json(d));
-        return json_reply(req, 200, json::serialize(json::object{{"intercoms", std::move(list)}}));
+        return json_reply(req, 200, intercoms_json_); // the device list never changes: built once
     }
+    std::lock_guard<std::mutex> lock(mutex_);
     if(path.rfind("/intercoms/", 0) == 0)
     {
         auto rest = path.substr(11);

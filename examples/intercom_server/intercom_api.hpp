@@ -38,6 +38,7 @@ private:
     std::string base_path_;
     std::mutex mutex_;
     std::vector<intercom_device> intercoms_;
+    std::string intercoms_json_;
     std::vector<access_code> codes_;
 };
 

@@ -41,7 +41,17 @@ struct shared_state
     beast_oauth::authorization_server& oauth;
     intercom::router& router;
     net::thread_pool& work_pool; // blocking work: password hashing, vendor stores
+    bool access_log = true;
 };
+
+// Which OAuth requests leave the I/O threads. With the in-memory store only the sign-in
+// POST blocks (PBKDF2); everything else is microseconds and runs inline. A vendor with a
+// database store would offload every OAuth request.
+bool blocks(beast_oauth::http_request const& req, beast_oauth::server_options const& o)
+{
+    auto target = req.target();
+    return req.method() == http::verb::post && target.substr(0, target.find('?')) == o.authorize_path;
+}
 
 // One connection: read a request, answer it, repeat while keep-alive.
 template<class Stream>
@@ -114,7 +124,7 @@ private:
         method_ = std::string(req.method_string());
         auto target = req.target();
         path_ = std::string(target.substr(0, target.find('?'))); // never log the query: it carries codes
-        if(beast_oauth::is_oauth_target(state_.oauth, req.target()))
+        if(beast_oauth::is_oauth_target(state_.oauth, req.target()) && blocks(req, state_.oauth.options()))
         {
             // The endpoints may hash passwords or call a blocking store: run them off the I/O threads.
             beast_oauth::async_handle_request(
@@ -125,15 +135,20 @@ private:
                                    }));
             return;
         }
+        if(auto res = beast_oauth::handle_request(state_.oauth, std::move(req), context_))
+            return send(std::move(*res));
         send(state_.router.route_local(std::move(req)));
     }
 
     void send(beast_oauth::http_response res)
     {
-        auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
-                           std::chrono::steady_clock::now() - started_).count();
-        log_line(method_ + " " + path_ + " " + std::to_string(res.result_int()) + " " +
-                 std::to_string(elapsed) + "us");
+        if(state_.access_log)
+        {
+            auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - started_).count();
+            log_line(method_ + " " + path_ + " " + std::to_string(res.result_int()) + " " +
+                     std::to_string(elapsed) + "us");
+        }
         response_ = std::make_shared<beast_oauth::http_response>(std::move(res));
         http::async_write(stream_, *response_,
                           beast::bind_front_handler(&session::on_write, this->shared_from_this(),
@@ -356,7 +371,12 @@ int main(int argc, char** argv)
         beast_oauth::authorization_server oauth(cfg.oauth, store, store, store, users);
         intercom::intercom_api api(oauth, cfg.api_base_path);
         intercom::router router{oauth, api, demo.get()};
-        shared_state state{oauth, router, work_pool};
+        shared_state state{oauth, router, work_pool, cfg.access_log};
+        if(!cfg.access_log)
+            std::cout << "access log off (\"access_log\": false)\n";
+        if(cfg.password_hash_iterations < 100000)
+            std::cout << "NOTE: password_hash_iterations=" << cfg.password_hash_iterations
+                      << ": passwords are hashed cheaply (load-test setting, not for production)\n";
         auto lst = std::make_shared<listener>(ioc, std::move(acceptor), tls.get(), state);
         lst->run();
 

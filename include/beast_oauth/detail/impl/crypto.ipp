@@ -6,15 +6,56 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <pthread.h>
 #include <memory>
 #include <stdexcept>
 
 namespace beast_oauth { namespace detail {
 
+namespace {
+// Bumped in a forked child so that it never hands out its parent's buffered bytes.
+inline std::atomic<unsigned>& fork_generation()
+{
+    static std::atomic<unsigned> generation{0};
+    static bool const registered = [] {
+        pthread_atfork(nullptr, nullptr, [] { fork_generation().fetch_add(1); });
+        return true;
+    }();
+    (void)registered;
+    return generation;
+}
+} // namespace
+
 BEAST_OAUTH_DECL void random_bytes(unsigned char* p, std::size_t n)
 {
-    if(RAND_bytes(p, static_cast<int>(n)) != 1)
-        throw std::runtime_error("beast_oauth: RAND_bytes failed");
+    // RAND_bytes costs about 1 us per call however small; draw 1 KiB at a time per
+    // thread and hand it out once (each byte is wiped as it is given away).
+    struct pool
+    {
+        unsigned char buf[1024];
+        std::size_t pos = sizeof(buf);
+        unsigned generation = 0;
+    };
+    thread_local pool tl;
+    auto const generation = fork_generation().load(std::memory_order_relaxed);
+    if(n > sizeof(tl.buf) / 4)
+    {
+        if(RAND_bytes(p, static_cast<int>(n)) != 1)
+            throw std::runtime_error("beast_oauth: RAND_bytes failed");
+        return;
+    }
+    if(tl.generation != generation || tl.pos + n > sizeof(tl.buf))
+    {
+        if(RAND_bytes(tl.buf, static_cast<int>(sizeof(tl.buf))) != 1)
+            throw std::runtime_error("beast_oauth: RAND_bytes failed");
+        tl.pos = 0;
+        tl.generation = generation;
+    }
+    std::memcpy(p, tl.buf + tl.pos, n);
+    OPENSSL_cleanse(tl.buf + tl.pos, n);
+    tl.pos += n;
 }
 
 BEAST_OAUTH_DECL std::string random_base64url(std::size_t n)
