@@ -53,13 +53,22 @@ bool blocks(beast_oauth::http_request const& req, beast_oauth::server_options co
     return req.method() == http::verb::post && target.substr(0, target.find('?')) == o.authorize_path;
 }
 
-// One connection: read a request, answer it, repeat while keep-alive.
+// One io_context per I/O thread: a connection lives on one thread, so no strand or
+// type-erased executor sits on the hot path.
+using executor_t = net::io_context::executor_type;
+using socket_t = net::basic_stream_socket<tcp, executor_t>;
+using timer_t = net::basic_waitable_timer<std::chrono::steady_clock, net::wait_traits<std::chrono::steady_clock>, executor_t>;
+
+// One connection: read a request, answer it, repeat while keep-alive. An idle or slow
+// connection is closed by a watchdog that checks a deadline, so a request costs no timer
+// operation of its own.
 template<class Stream>
 class session : public std::enable_shared_from_this<session<Stream>>
 {
 public:
     session(Stream stream, shared_state& state)
         : stream_(std::move(stream))
+        , timer_(socket().get_executor())
         , state_(state)
     {
     }
@@ -67,24 +76,52 @@ public:
     void run()
     {
         beast::error_code ec;
-        auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+        auto peer = socket().remote_endpoint(ec);
         if(!ec)
             context_.remote_address = peer.address().to_string();
-        if constexpr(std::is_same_v<Stream, beast::tcp_stream>)
-            net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::read, this->shared_from_this()));
+        socket().set_option(tcp::no_delay(true), ec);
+        touch(std::chrono::seconds(30));
+        watchdog();
+        if constexpr(std::is_same_v<Stream, socket_t>)
+            read();
         else
-        {
-            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
             stream_.async_handshake(ssl::stream_base::server,
                                     beast::bind_front_handler(&session::on_handshake, this->shared_from_this()));
-        }
     }
 
 private:
+    socket_t& socket()
+    {
+        if constexpr(std::is_same_v<Stream, socket_t>)
+            return stream_;
+        else
+            return stream_.next_layer();
+    }
+
+    void touch(std::chrono::seconds idle) { deadline_ = std::chrono::steady_clock::now() + idle; }
+
+    void watchdog()
+    {
+        timer_.expires_at(deadline_);
+        timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if(ec || self->closed_)
+                return;
+            if(std::chrono::steady_clock::now() >= self->deadline_)
+            {
+                beast::error_code ignored;
+                self->socket().close(ignored); // idle or too slow: cancels the pending operation
+                return;
+            }
+            self->watchdog();
+        });
+    }
+
     void on_handshake(beast::error_code ec)
     {
         if(!ec)
             read();
+        else
+            finish();
     }
 
     void read()
@@ -92,15 +129,15 @@ private:
         parser_.emplace();
         parser_->body_limit(64 * 1024);
         parser_->header_limit(16 * 1024);
-        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(60));
+        touch(std::chrono::seconds(60));
         http::async_read(stream_, buffer_, *parser_,
                          beast::bind_front_handler(&session::on_read, this->shared_from_this()));
     }
 
     void on_read(beast::error_code ec, std::size_t)
     {
-        if(ec == http::error::end_of_stream || ec == net::error::eof || ec == beast::error::timeout ||
-           ec == net::error::operation_aborted || ec == net::error::connection_reset)
+        if(ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::operation_aborted ||
+           ec == net::error::connection_reset || ec == net::error::bad_descriptor)
             return close();
         if(ec)
         {
@@ -120,16 +157,19 @@ private:
             return send(std::move(res));
         }
         auto req = parser_->release();
-        started_ = std::chrono::steady_clock::now();
-        method_ = std::string(req.method_string());
-        auto target = req.target();
-        path_ = std::string(target.substr(0, target.find('?'))); // never log the query: it carries codes
+        if(state_.access_log)
+        {
+            started_ = std::chrono::steady_clock::now();
+            method_ = std::string(req.method_string());
+            auto target = req.target();
+            path_ = std::string(target.substr(0, target.find('?'))); // never log the query: it carries codes
+        }
         if(beast_oauth::is_oauth_target(state_.oauth, req.target()) && blocks(req, state_.oauth.options()))
         {
             // The endpoints may hash passwords or call a blocking store: run them off the I/O threads.
             beast_oauth::async_handle_request(
                 state_.oauth, std::move(req), context_, state_.work_pool.get_executor(),
-                net::bind_executor(stream_.get_executor(),
+                net::bind_executor(socket().get_executor(),
                                    [self = this->shared_from_this()](std::optional<beast_oauth::http_response> res) {
                                        self->send(std::move(*res));
                                    }));
@@ -149,18 +189,16 @@ private:
             log_line(method_ + " " + path_ + " " + std::to_string(res.result_int()) + " " +
                      std::to_string(elapsed) + "us");
         }
-        response_ = std::make_shared<beast_oauth::http_response>(std::move(res));
-        http::async_write(stream_, *response_,
-                          beast::bind_front_handler(&session::on_write, this->shared_from_this(),
-                                                    response_->keep_alive()));
+        response_ = std::move(res);
+        http::async_write(stream_, response_,
+                          beast::bind_front_handler(&session::on_write, this->shared_from_this()));
     }
 
-    void on_write(bool keep_alive, beast::error_code ec, std::size_t)
+    void on_write(beast::error_code ec, std::size_t)
     {
-        response_.reset();
         if(ec)
-            return;
-        if(!keep_alive)
+            return finish();
+        if(!response_.keep_alive())
             return close();
         read();
     }
@@ -168,20 +206,32 @@ private:
     void close()
     {
         beast::error_code ec;
-        if constexpr(std::is_same_v<Stream, beast::tcp_stream>)
-            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if constexpr(std::is_same_v<Stream, socket_t>)
+        {
+            stream_.shutdown(tcp::socket::shutdown_send, ec);
+            finish();
+        }
         else
         {
-            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
-            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+            touch(std::chrono::seconds(5));
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->finish(); });
         }
     }
 
+    void finish()
+    {
+        closed_ = true;
+        timer_.cancel();
+    }
+
     Stream stream_;
+    timer_t timer_;
+    std::chrono::steady_clock::time_point deadline_{};
+    bool closed_ = false;
     shared_state& state_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    std::shared_ptr<beast_oauth::http_response> response_;
+    beast_oauth::http_response response_;
     std::chrono::steady_clock::time_point started_{};
     std::string method_, path_;
     beast_oauth::request_context context_; // the peer's address, for throttling and audit
@@ -190,8 +240,9 @@ private:
 class listener : public std::enable_shared_from_this<listener>
 {
 public:
-    listener(net::io_context& ioc, tcp::acceptor acceptor, ssl::context* tls, shared_state& state)
-        : ioc_(ioc)
+    listener(std::vector<std::unique_ptr<net::io_context>>& io, tcp::acceptor acceptor, ssl::context* tls,
+             shared_state& state)
+        : io_(io)
         , acceptor_(std::move(acceptor))
         , tls_(tls)
         , state_(state)
@@ -211,29 +262,32 @@ public:
 private:
     void accept()
     {
-        acceptor_.async_accept(net::make_strand(ioc_),
+        // Connections go to the I/O threads in turn.
+        auto& ioc = *io_[next_++ % io_.size()];
+        acceptor_.async_accept(ioc.get_executor(),
                                beast::bind_front_handler(&listener::on_accept, shared_from_this()));
     }
 
-    void on_accept(beast::error_code ec, tcp::socket socket)
+    void on_accept(beast::error_code ec, socket_t socket)
     {
         if(ec == net::error::operation_aborted || !acceptor_.is_open())
             return;
         if(!ec)
         {
             if(tls_)
-                std::make_shared<session<ssl::stream<beast::tcp_stream>>>(
-                    ssl::stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *tls_), state_)->run();
+                std::make_shared<session<ssl::stream<socket_t>>>(ssl::stream<socket_t>(std::move(socket), *tls_),
+                                                                  state_)->run();
             else
-                std::make_shared<session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), state_)->run();
+                std::make_shared<session<socket_t>>(std::move(socket), state_)->run();
         }
         accept();
     }
 
-    net::io_context& ioc_;
+    std::vector<std::unique_ptr<net::io_context>>& io_;
     tcp::acceptor acceptor_;
     ssl::context* tls_;
     shared_state& state_;
+    std::size_t next_ = 0;
 };
 
 void usage()
@@ -294,7 +348,10 @@ int main(int argc, char** argv)
 
     try
     {
-        net::io_context ioc(static_cast<int>(cfg.threads));
+        std::vector<std::unique_ptr<net::io_context>> io;
+        for(unsigned i = 0; i < cfg.threads; ++i)
+            io.push_back(std::make_unique<net::io_context>(1));
+        auto& ioc = *io.front();
         std::unique_ptr<ssl::context> tls;
         if(!tls_cert.empty())
         {
@@ -320,7 +377,7 @@ int main(int argc, char** argv)
 
         // Bind first: with port 0 the issuer comes from the port we got.
         auto address = net::ip::make_address(cfg.listen_host == "localhost" ? "127.0.0.1" : cfg.listen_host);
-        tcp::acceptor acceptor(net::make_strand(ioc));
+        tcp::acceptor acceptor(ioc);
         tcp::endpoint ep(address, cfg.listen_port);
         acceptor.open(ep.protocol());
         acceptor.set_option(net::socket_base::reuse_address(true));
@@ -377,7 +434,7 @@ int main(int argc, char** argv)
         if(cfg.password_hash_iterations < 100000)
             std::cout << "NOTE: password_hash_iterations=" << cfg.password_hash_iterations
                       << ": passwords are hashed cheaply (load-test setting, not for production)\n";
-        auto lst = std::make_shared<listener>(ioc, std::move(acceptor), tls.get(), state);
+        auto lst = std::make_shared<listener>(io, std::move(acceptor), tls.get(), state);
         lst->run();
 
         std::cout << "beast-oauth intercom server " << BEAST_OAUTH_VERSION_STRING << "\n";
@@ -399,13 +456,21 @@ int main(int argc, char** argv)
             lst->stop();
             // Give in-flight requests a moment, then stop.
             grace.expires_after(std::chrono::milliseconds(500));
-            grace.async_wait([&](beast::error_code) { ioc.stop(); });
+            grace.async_wait([&](beast::error_code) {
+                for(auto& c : io)
+                    c->stop();
+            });
         });
 
         std::vector<std::thread> pool;
+        std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
+        for(auto& c : io)
+            keep_running.push_back(net::make_work_guard(*c));
         for(unsigned i = 1; i < cfg.threads; ++i)
-            pool.emplace_back([&ioc] { ioc.run(); });
+            pool.emplace_back([c = io[i].get()] { c->run(); });
         ioc.run();
+        for(auto& c : io)
+            c->stop();
         for(auto& t : pool)
             t.join();
         work_pool.join();
