@@ -213,9 +213,9 @@ private:
     token_store& tokens_;
     user_authenticator& users_;
     std::string secret_;
-    std::string csrf_key_;
-    std::string session_key_;
-    std::string rotation_key_;
+    detail::hmac_sha256_key csrf_key_;
+    detail::hmac_sha256_key session_key_;
+    detail::hmac_sha256_key rotation_key_;
     token_codec codec_;
     std::shared_ptr<beast_oauth::rate_limiter> limiter_;
     bool secure_cookies_ = false;

@@ -144,7 +144,7 @@ BEAST_OAUTH_DECL std::string authorization_server::csrf_token(std::string_view n
         binding.append(part);
     }
     binding.push_back(ar.prompt_login ? '1' : '0');
-    auto mac = detail::hmac_sha256(csrf_key_, binding);
+    auto mac = csrf_key_.mac(binding);
     return detail::base64url_encode(mac.data(), mac.size());
 }
 
@@ -156,7 +156,7 @@ BEAST_OAUTH_DECL std::string authorization_server::make_session(user_identity co
     std::string v = detail::base64url_encode(who.subject.data(), who.subject.size()) + "." +
                     detail::base64url_encode(who.display_name.data(), who.display_name.size()) +
                     "." + std::to_string(expires);
-    auto mac = detail::hmac_sha256(session_key_, v);
+    auto mac = session_key_.mac(v);
     return v + "." + detail::base64url_encode(mac.data(), mac.size());
 }
 
@@ -168,7 +168,7 @@ BEAST_OAUTH_DECL std::optional<user_identity> authorization_server::read_session
     if(last == std::string_view::npos)
         return std::nullopt;
     auto body = cookie.substr(0, last);
-    auto mac = detail::hmac_sha256(session_key_, body);
+    auto mac = session_key_.mac(body);
     if(!detail::constant_time_equal(detail::base64url_encode(mac.data(), mac.size()),
                                     cookie.substr(last + 1)))
         return std::nullopt;

@@ -169,7 +169,7 @@ BEAST_OAUTH_DECL std::optional<http_response> authorization_server::read_client_
 BEAST_OAUTH_DECL std::string authorization_server::derive_token(std::string_view from,
                                                                 std::string_view label) const
 {
-    auto mac = detail::hmac_sha256(rotation_key_, std::string(label) + "|" + std::string(from));
+    auto mac = rotation_key_.mac(std::string(label) + "|" + std::string(from));
     return detail::base64url_encode(mac.data(), mac.size());
 }
 
