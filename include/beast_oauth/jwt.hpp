@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_JWT_HPP
 
 #include <beast_oauth/config.hpp>
+#include <beast_oauth/detail/crypto.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <memory>
@@ -57,7 +58,7 @@ private:
     std::string kid_;
     jws_alg alg_ = jws_alg::eddsa;
     std::shared_ptr<EVP_PKEY> pkey_;
-    std::string secret_;
+    std::shared_ptr<detail::hmac_sha256_key const> hmac_; // HS256, keyed once
 };
 
 /** Signing keys with rotation: one active key signs, every key verifies.

@@ -106,14 +106,15 @@ BEAST_OAUTH_DECL signing_key signing_key::from_secret(std::string secret, std::s
     signing_key k;
     k.kid_ = std::move(kid);
     k.alg_ = jws_alg::hs256;
-    k.secret_ = std::move(secret);
+    k.hmac_ = std::make_shared<detail::hmac_sha256_key const>(secret);
+    OPENSSL_cleanse(secret.data(), secret.size());
     return k;
 }
 
 BEAST_OAUTH_DECL std::string signing_key::sign(std::string_view input) const
 {
     if(alg_ == jws_alg::hs256)
-        return std::string(detail::as_view(detail::hmac_sha256(secret_, input)));
+        return std::string(detail::as_view(hmac_->mac(input)));
     std::unique_ptr<EVP_MD_CTX, detail::md_ctx_deleter> ctx(EVP_MD_CTX_new());
     if(!ctx || EVP_DigestSignInit(ctx.get(), nullptr, alg_ == jws_alg::es256 ? EVP_sha256() : nullptr,
                                   nullptr, pkey_.get()) != 1)
@@ -139,7 +140,7 @@ BEAST_OAUTH_DECL std::string signing_key::sign(std::string_view input) const
 BEAST_OAUTH_DECL bool signing_key::verify(std::string_view input, std::string_view signature) const
 {
     if(alg_ == jws_alg::hs256)
-        return detail::constant_time_equal(detail::as_view(detail::hmac_sha256(secret_, input)), signature);
+        return detail::constant_time_equal(detail::as_view(hmac_->mac(input)), signature);
     std::string der;
     if(alg_ == jws_alg::es256)
     {
