@@ -3,7 +3,8 @@
 # beast-oauth's example server, driven by the peers' load drivers (W1 bearer, W2 whole flow
 # with the sign-in page and PKCE, W3 token exchange). Prints one table with ratios.
 #
-#   bash bench/compare.sh [--runs N] [--duration S]      (defaults: 3 runs of 10 s)
+#   bash bench/compare.sh [--runs N] [--duration S] [--busy]   (defaults: 3 runs of 10 s)
+#   --busy: do not wait for (or redo runs because of) other processes' CPU use
 #
 # Needs ../shared/peers (the peers and drivers). Installs what is missing (Debian packages,
 # the node peer's npm dependencies), builds the example server in Release, and stops every
@@ -13,10 +14,11 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 peers_src=${PEERS:-$root/../shared/peers}
 [ -d "$peers_src" ] || { echo "peers not found at $peers_src (set PEERS=...)" >&2; exit 2; }
-runs=3 duration=10
+runs=3 duration=10 quiet=(--quiet-wait 20)
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2;; --duration) duration=$2; shift 2;;
+    --busy) quiet=(--quiet-wait 3 --retries 0); shift;;  # a shared machine: don't wait for quiet
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -44,7 +46,7 @@ cmake --build build/release --target intercom_server -j "$(nproc)"
 stamp=$(date -u +%Y%m%d-%H%M%S)
 results="$work/load/results"
 mkdir -p "$results"
-common=(--runs "$runs" --duration "$duration" --page --pkce --quiet-wait 20)
+common=(--runs "$runs" --duration "$duration" --page --pkce "${quiet[@]}")
 
 # 4. The peers, then beast-oauth, one after the other on the same quiet machine.
 bash "$work/bench-peers.sh" canned node oauthlib -- "${common[@]}"
