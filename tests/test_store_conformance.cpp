@@ -134,6 +134,7 @@ std::string postgres_conninfo()
 std::string psql(std::string const& conninfo, std::string const& sql)
 {
     PGconn* c = PQconnectdb(conninfo.c_str());
+    PQsetNoticeProcessor(c, [](void*, char const*) {}, nullptr);
     std::string out, error;
     if(PQstatus(c) != CONNECTION_OK)
         error = PQerrorMessage(c);

@@ -27,6 +27,8 @@ struct server_config
     std::string signing_key_file;
     beast_oauth::jws_alg signing_alg = beast_oauth::jws_alg::eddsa;
     bool uses_jwt = false;
+    /// "memory", "sqlite:PATH" or "postgres:CONNINFO" (--store overrides); see store.hpp.
+    std::string store = "memory";
     beast_oauth::server_options oauth;
     std::vector<beast_oauth::client> clients;
     std::vector<user_config> users;

@@ -212,6 +212,7 @@ public:
             conn = nullptr;
             throw store_unavailable(msg, o.retry_after);
         }
+        PQsetNoticeProcessor(conn, [](void*, char const*) {}, nullptr); // NOTICEs are not errors
         if(o.statement_timeout.count() > 0)
             simple("SET statement_timeout = " + std::to_string(o.statement_timeout.count()));
     }
