@@ -201,8 +201,9 @@ public:
     {
         // Defaults first, then the conninfo (expand_dbname), whose values win.
         auto timeout = std::to_string(o.connect_timeout.count());
-        char const* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
-        char const* values[] = {timeout.c_str(), "beast_oauth", conninfo.c_str(), nullptr};
+        // tcp_user_timeout: a query sent into a dead network fails after 10 s instead of hanging.
+        char const* keys[] = {"connect_timeout", "tcp_user_timeout", "application_name", "dbname", nullptr};
+        char const* values[] = {timeout.c_str(), "10000", "beast_oauth", conninfo.c_str(), nullptr};
         conn = PQconnectdbParams(keys, values, 1);
         if(!conn || PQstatus(conn) != CONNECTION_OK)
         {
@@ -407,11 +408,15 @@ BEAST_OAUTH_DECL postgres_store::lease postgres_store::acquire() const
            open_ >= options_.max_connections)
             throw store_unavailable("postgres_store: no connection free within acquire_timeout",
                                     options_.retry_after);
-    if(!idle_.empty())
+    while(!idle_.empty())
     {
         auto c = std::move(idle_.back());
         idle_.pop_back();
-        return lease(this, std::move(c));
+        // A server restart or failover closed idle connections: read what is pending (never
+        // blocks) and drop the ones that died, so no request fails on a stale connection.
+        if(PQconsumeInput(c->conn) == 1 && PQstatus(c->conn) == CONNECTION_OK)
+            return lease(this, std::move(c));
+        --open_;
     }
     ++open_;
     lock.unlock(); // connecting waits on the network: no lock of ours while it does
