@@ -1,10 +1,9 @@
 // The store conformance suite (see store_conformance.hpp). Assertions stay on the test's own
 // thread: worker threads only count outcomes, which are checked after they joined.
 #include "store_conformance.hpp"
-#include "fixture.hpp"
+#include "store_flows.hpp"
 #include "catch.hpp"
 
-#include <boost/json.hpp>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -113,83 +112,6 @@ bool matches(client const& c, std::string const& uri)
         if(r.matches(p))
             return true;
     return false;
-}
-
-// Real flows through authorization_server + handle_request over the store under test.
-struct flow_driver
-{
-    store_under_test& s;
-    std::function<time_point()> clock;
-    memory_user_store users;
-    std::unique_ptr<authorization_server> server;
-
-    flow_driver(store_under_test& st, std::function<time_point()> clk) : s(st), clock(std::move(clk))
-    {
-        server_options o;
-        o.issuer = "https://intercom.example.test";
-        o.secret_key = std::string(32, 'k');
-        o.clock = clock;
-        o.rotation = refresh_rotation::rotate;
-        o.rate_limiting = false;
-        users.add_user("owner@example.com", hash_password("correct horse", 1000), {"usr_42", "Owner"});
-        server = std::make_unique<authorization_server>(o, *s.clients, *s.codes, *s.tokens, users);
-        auto c = make_client();
-        c.require_pkce = false;
-        s.add_client(c);
-    }
-
-    http_response send(http_request req)
-    {
-        auto res = handle_request(*server, std::move(req));
-        REQUIRE(res);
-        return std::move(*res);
-    }
-
-    std::string obtain_code()
-    {
-        http_request get{boost::beast::http::verb::get,
-                         test::fixture::authorize_query("state=s1&scope=intercoms.read"), 11};
-        auto page = send(std::move(get));
-        REQUIRE(page.result_int() == 200);
-        std::string body = test::form({{"username", "owner@example.com"}, {"password", "correct horse"},
-                                       {"action", "sign_in"}});
-        for(auto const& [k, v] : test::hidden_fields(page.body()))
-            body += "&" + test::form({{k, v}});
-        auto res = post("/authorize", body, test::cookie_from(page, "__Host-boa_csrf"));
-        REQUIRE(res.result_int() == 303);
-        auto code = test::query_of(std::string(res[boost::beast::http::field::location]))["code"];
-        REQUIRE(!code.empty());
-        return code;
-    }
-
-    http_response post(std::string const& target, std::string const& body, std::string const& cookie = {})
-    {
-        http_request req{boost::beast::http::verb::post, target, 11};
-        req.set(boost::beast::http::field::content_type, "application/x-www-form-urlencoded");
-        if(!cookie.empty())
-            req.set(boost::beast::http::field::cookie, cookie);
-        req.body() = body;
-        req.prepare_payload();
-        return send(std::move(req));
-    }
-
-    http_response token(std::initializer_list<std::pair<std::string, std::string>> params)
-    {
-        auto body = test::form(params) + "&" + test::form({{"client_id", "seam"}, {"client_secret", "seamsecret"}});
-        return post("/oauth/token", body);
-    }
-
-    bool api_accepts(std::string const& access)
-    {
-        return server->validate_bearer("Bearer " + access).ok();
-    }
-};
-
-std::string field(http_response const& res, char const* key)
-{
-    auto v = boost::json::parse(res.body());
-    auto const* p = v.as_object().if_contains(key);
-    return p && p->is_string() ? std::string(p->as_string()) : std::string();
 }
 
 } // namespace
@@ -568,22 +490,23 @@ void run_store_conformance(store_factory const& factory)
     {
         SECTION("no code or token is kept in clear: real flows, then the raw storage is read")
         {
-            flow_driver f(s, clock);
+            memory_user_store users;
+            users.add_user(test::owner_email, hash_password(test::owner_password, 1000), {"usr_42", "Owner"});
+            s.add_client(flow_driver::seam_client());
+            flow_driver f(*s.clients, *s.codes, *s.tokens, users, clock, refresh_rotation::rotate);
             std::vector<std::string> secrets;
             auto code = f.obtain_code();
             secrets.push_back(code);
-            auto res = f.token({{"grant_type", "authorization_code"},
-                                {"code", code},
-                                {"redirect_uri", test::seam_callback}});
+            auto res = f.exchange(code);
             REQUIRE(res.result_int() == 200);
-            auto access = field(res, "access_token");
-            auto refresh = field(res, "refresh_token");
+            auto access = flow_driver::field(res, "access_token");
+            auto refresh = flow_driver::field(res, "refresh_token");
             REQUIRE(f.api_accepts(access));
             auto refreshed = f.token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}});
             REQUIRE(refreshed.result_int() == 200);
-            auto access2 = field(refreshed, "access_token");
+            auto access2 = flow_driver::field(refreshed, "access_token");
             REQUIRE(f.api_accepts(access2));
-            for(auto const& t : {access, refresh, access2, field(refreshed, "refresh_token")})
+            for(auto const& t : {access, refresh, access2, flow_driver::field(refreshed, "refresh_token")})
                 secrets.push_back(t);
             // And a second code, still unused, at rest.
             secrets.push_back(f.obtain_code());
@@ -604,9 +527,7 @@ void run_store_conformance(store_factory const& factory)
                 CHECK(raw.find(signature) != std::string::npos);
             }
             // The replay of the first code still works through the raw storage: it revokes.
-            auto replay = f.token({{"grant_type", "authorization_code"},
-                                   {"code", code},
-                                   {"redirect_uri", test::seam_callback}});
+            auto replay = f.exchange(code);
             CHECK(replay.result_int() == 400);
             CHECK_FALSE(f.api_accepts(access2));
         }

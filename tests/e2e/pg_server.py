@@ -64,7 +64,9 @@ class PostgresServer:
         return f"host=127.0.0.1 port={self.port} dbname=postgres user={self.USER}"
 
     def start(self):
-        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
+        # fsync off: tests need no crash safety (BEAST_OAUTH_PG_FSYNC=on for honest benchmarks).
+        fsync = os.environ.get("BEAST_OAUTH_PG_FSYNC", "off")
+        opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync={fsync} -c max_connections=100"
         self._run(["pg_ctl", "-D", self.data, "-o", opts, "-l", self.log, "-w", "-t", "60", "start"])
         deadline = time.time() + 30
         while time.time() < deadline:  # accepting TCP connections
