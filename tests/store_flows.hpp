@@ -61,8 +61,8 @@ struct flow_driver
         return send(std::move(req));
     }
 
-    /// Sign-in page, credentials posted back, code from the redirect.
-    std::string obtain_code()
+    /// Sign-in page, then the credentials posted back: the response to the post.
+    beast_oauth::http_response sign_in()
     {
         namespace http = boost::beast::http;
         auto page = send(beast_oauth::http_request{
@@ -73,7 +73,14 @@ struct flow_driver
                                        {"action", "sign_in"}});
         for(auto const& [k, v] : test::hidden_fields(page.body()))
             body += "&" + test::form({{k, v}});
-        auto res = post("/authorize", body, test::cookie_from(page, "__Host-boa_csrf"));
+        return post("/authorize", body, test::cookie_from(page, "__Host-boa_csrf"));
+    }
+
+    /// Sign-in page, credentials posted back, code from the redirect.
+    std::string obtain_code()
+    {
+        namespace http = boost::beast::http;
+        auto res = sign_in();
         if(res.result_int() != 303)
             throw std::runtime_error("sign-in: " + std::to_string(res.result_int()) + " " + res.body().substr(0, 200));
         auto code = test::query_of(std::string(res[http::field::location]))["code"];

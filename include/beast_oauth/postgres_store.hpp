@@ -5,13 +5,10 @@
 #include <beast_oauth/storage.hpp>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 /** @file
     A shared store for many instances: clients, codes and tokens in PostgreSQL.
@@ -52,6 +49,8 @@ struct postgres_store_options
 namespace detail {
 class client_cache;
 class pg_connection;
+template<class Connection>
+class connection_pool;
 } // namespace detail
 
 /** A shared @ref client_store, @ref code_store and @ref token_store in PostgreSQL (libpq).
@@ -119,11 +118,6 @@ public:
     BEAST_OAUTH_DECL std::size_t token_count() const;
 
 private:
-    using connection = detail::pg_connection; // one PGconn and its prepared statements
-    class lease;                              // a connection borrowed from the pool
-
-    lease acquire() const;
-    void release(std::unique_ptr<connection> c) const noexcept;
     time_point now() const;
     void after_write();
     std::size_t sweep_limited(time_point now, std::size_t limit);
@@ -134,10 +128,7 @@ private:
     std::string conninfo_;
     postgres_store_options options_;
     std::unique_ptr<detail::client_cache> clients_;
-    mutable std::mutex pool_mutex_;
-    mutable std::condition_variable pool_cv_;
-    mutable std::vector<std::unique_ptr<connection>> idle_;
-    mutable std::size_t open_ = 0;
+    std::unique_ptr<detail::connection_pool<detail::pg_connection>> pool_;
     std::atomic<unsigned> writes_{0};
 };
 

@@ -5,13 +5,10 @@
 #include <beast_oauth/storage.hpp>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 /** @file
     A durable store for one machine: clients, codes and tokens in one SQLite file.
@@ -51,6 +48,8 @@ struct sqlite_store_options
 namespace detail {
 class client_cache;
 class sqlite_connection;
+template<class Connection>
+class connection_pool;
 } // namespace detail
 
 /** A durable @ref client_store, @ref code_store and @ref token_store in one SQLite database.
@@ -117,11 +116,6 @@ public:
     BEAST_OAUTH_DECL std::size_t token_count() const;
 
 private:
-    using connection = detail::sqlite_connection; // one sqlite3 handle and its prepared statements
-    class lease;                                  // a connection borrowed from the pool
-
-    lease acquire() const;
-    void release(std::unique_ptr<connection> c) const noexcept;
     time_point now() const;
     void after_write();
     std::size_t sweep_limited(time_point now, std::size_t limit);
@@ -130,10 +124,7 @@ private:
     std::string path_;
     sqlite_store_options options_;
     std::unique_ptr<detail::client_cache> clients_;
-    mutable std::mutex pool_mutex_;
-    mutable std::condition_variable pool_cv_;
-    mutable std::vector<std::unique_ptr<connection>> idle_;
-    mutable std::size_t open_ = 0;
+    std::unique_ptr<detail::connection_pool<detail::sqlite_connection>> pool_;
     std::atomic<unsigned> writes_{0};
 };
 

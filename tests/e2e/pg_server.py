@@ -31,7 +31,8 @@ class PostgresServer:
 
     def __init__(self):
         self.bindir = find_bindir()
-        self.dir = tempfile.mkdtemp(prefix="beast-oauth-pg-")
+        # As root the server runs as 'postgres', which must reach the directory: /tmp, not $TMPDIR.
+        self.dir = tempfile.mkdtemp(prefix="beast-oauth-pg-", dir="/tmp" if os.geteuid() == 0 else None)
         self.data = os.path.join(self.dir, "data")
         self.log = os.path.join(self.dir, "server.log")
         self.port = free_port()

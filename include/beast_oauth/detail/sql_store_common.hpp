@@ -1,17 +1,21 @@
 #ifndef BEAST_OAUTH_DETAIL_SQL_STORE_COMMON_HPP
 #define BEAST_OAUTH_DETAIL_SQL_STORE_COMMON_HPP
 
-// What the SQL stores share: how times and clients become columns, and the
-// cache of parsed clients.
+// What the SQL stores share: how times and clients become columns, the cache of
+// parsed clients, and the connection pool.
 
 #include <beast_oauth/model.hpp>
+#include <beast_oauth/storage.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -150,6 +154,102 @@ private:
     std::chrono::seconds ttl_;
     mutable std::mutex mutex_;
     mutable std::unordered_map<std::string, entry> map_;
+};
+
+/** At most `max_open` connections, each lent to one thread at a time.
+
+    `Connection` provides `bool alive() noexcept` (checked before an idle connection is
+    lent again; false drops it) and `bool reusable() noexcept` (on return: rolls back a
+    transaction an exception left open; false drops it). The pool's mutex is never held
+    while a connection is opened.
+*/
+template<class Connection>
+class connection_pool
+{
+public:
+    /// A borrowed connection, returned to the pool when it goes out of scope.
+    class lease
+    {
+    public:
+        lease(connection_pool const* pool, std::unique_ptr<Connection> c) : pool_(pool), c_(std::move(c)) {}
+        lease(lease&&) noexcept = default;
+        lease& operator=(lease&&) = delete;
+        ~lease()
+        {
+            if(c_)
+                pool_->release(std::move(c_));
+        }
+        Connection& operator*() const noexcept { return *c_; }
+        Connection* operator->() const noexcept { return c_.get(); }
+
+    private:
+        connection_pool const* pool_;
+        std::unique_ptr<Connection> c_;
+    };
+
+    /** @param open makes a new connection (may throw store_unavailable)
+        @param wait how long acquire waits for a free connection before it throws store_unavailable */
+    connection_pool(std::size_t max_open, std::chrono::milliseconds wait, std::chrono::seconds retry_after,
+                    std::string what, std::function<std::unique_ptr<Connection>()> open)
+        : max_open_(max_open == 0 ? 1 : max_open)
+        , wait_(wait)
+        , retry_after_(retry_after)
+        , what_(std::move(what))
+        , open_(std::move(open))
+    {
+    }
+
+    lease acquire() const
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        auto const deadline = std::chrono::steady_clock::now() + wait_;
+        while(idle_.empty() && count_ >= max_open_)
+            if(cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && count_ >= max_open_)
+                throw store_unavailable(what_ + ": no connection free in time", retry_after_);
+        while(!idle_.empty())
+        {
+            auto c = std::move(idle_.back());
+            idle_.pop_back();
+            if(c->alive())
+                return lease(this, std::move(c));
+            --count_; // died while idle (e.g. the database restarted): open a new one instead
+        }
+        ++count_;
+        lock.unlock();
+        try
+        {
+            return lease(this, open_());
+        }
+        catch(...)
+        {
+            lock.lock();
+            --count_;
+            cv_.notify_one();
+            throw;
+        }
+    }
+
+private:
+    void release(std::unique_ptr<Connection> c) const noexcept
+    {
+        bool const keep = c->reusable();
+        std::lock_guard<std::mutex> lock(mutex_);
+        if(keep)
+            idle_.push_back(std::move(c));
+        else
+            --count_;
+        cv_.notify_one();
+    }
+
+    std::size_t const max_open_;
+    std::chrono::milliseconds const wait_;
+    std::chrono::seconds const retry_after_;
+    std::string const what_;
+    std::function<std::unique_ptr<Connection>()> const open_;
+    mutable std::mutex mutex_;
+    mutable std::condition_variable cv_;
+    mutable std::vector<std::unique_ptr<Connection>> idle_;
+    mutable std::size_t count_ = 0;
 };
 
 } // namespace detail

@@ -215,7 +215,17 @@ public:
         }
         PQsetNoticeProcessor(conn, [](void*, char const*) {}, nullptr); // NOTICEs are not errors
         if(o.statement_timeout.count() > 0)
-            simple("SET statement_timeout = " + std::to_string(o.statement_timeout.count()));
+        {
+            try
+            {
+                simple("SET statement_timeout = " + std::to_string(o.statement_timeout.count()));
+            }
+            catch(...)
+            {
+                PQfinish(conn);
+                throw;
+            }
+        }
     }
     ~pg_connection() { PQfinish(conn); }
     pg_connection(pg_connection const&) = delete;
@@ -240,6 +250,18 @@ public:
     pg_result simple(std::string const& sql) { return check(pg_result(PQexec(conn, sql.c_str())), "query"); }
 
     bool in_transaction() const noexcept { return PQtransactionStatus(conn) != PQTRANS_IDLE; }
+
+    // connection_pool's requirements. A server restart or failover closes idle connections:
+    // alive() reads what is pending (never blocks), so none is lent out dead.
+    bool alive() noexcept { return PQconsumeInput(conn) == 1 && PQstatus(conn) == CONNECTION_OK; }
+    bool reusable() noexcept
+    {
+        if(!broken && in_transaction()) // an exception left a transaction open
+            PQclear(PQexec(conn, "ROLLBACK"));
+        if(PQstatus(conn) != CONNECTION_OK)
+            broken = true;
+        return !broken;
+    }
 
     PGconn* conn = nullptr;
     bool broken = false;
@@ -334,24 +356,6 @@ inline std::shared_ptr<token_record> pg_find_token(pg_connection& c, std::string
 
 } // namespace detail
 
-class postgres_store::lease
-{
-public:
-    lease(postgres_store const* owner, std::unique_ptr<connection> c) : owner_(owner), c_(std::move(c)) {}
-    lease(lease&& other) noexcept = default;
-    lease& operator=(lease&&) = delete;
-    ~lease()
-    {
-        if(c_)
-            owner_->release(std::move(c_));
-    }
-    connection& operator*() const noexcept { return *c_; }
-
-private:
-    postgres_store const* owner_;
-    std::unique_ptr<connection> c_;
-};
-
 template<class F>
 auto postgres_store::with_retry(F&& f) const
 {
@@ -373,10 +377,11 @@ BEAST_OAUTH_DECL postgres_store::postgres_store(std::string conninfo, postgres_s
     : conninfo_(std::move(conninfo))
     , options_(std::move(options))
     , clients_(std::make_unique<detail::client_cache>(options_.client_cache_ttl))
+    , pool_(std::make_unique<detail::connection_pool<detail::pg_connection>>(
+          options_.max_connections, options_.acquire_timeout, options_.retry_after, "postgres_store",
+          [this] { return std::make_unique<detail::pg_connection>(conninfo_, options_); }))
 {
-    if(options_.max_connections == 0)
-        options_.max_connections = 1;
-    auto l = acquire();
+    auto l = pool_->acquire();
     auto& c = *l;
     detail::pg_transaction tx(c);
     // Instances starting together: the first migrates, the others wait and find it done.
@@ -398,54 +403,6 @@ BEAST_OAUTH_DECL postgres_store::postgres_store(std::string conninfo, postgres_s
 }
 
 BEAST_OAUTH_DECL postgres_store::~postgres_store() = default;
-
-BEAST_OAUTH_DECL postgres_store::lease postgres_store::acquire() const
-{
-    std::unique_lock<std::mutex> lock(pool_mutex_);
-    auto const deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
-    while(idle_.empty() && open_ >= options_.max_connections)
-        if(pool_cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-           open_ >= options_.max_connections)
-            throw store_unavailable("postgres_store: no connection free within acquire_timeout",
-                                    options_.retry_after);
-    while(!idle_.empty())
-    {
-        auto c = std::move(idle_.back());
-        idle_.pop_back();
-        // A server restart or failover closed idle connections: read what is pending (never
-        // blocks) and drop the ones that died, so no request fails on a stale connection.
-        if(PQconsumeInput(c->conn) == 1 && PQstatus(c->conn) == CONNECTION_OK)
-            return lease(this, std::move(c));
-        --open_;
-    }
-    ++open_;
-    lock.unlock(); // connecting waits on the network: no lock of ours while it does
-    try
-    {
-        return lease(this, std::make_unique<connection>(conninfo_, options_));
-    }
-    catch(...)
-    {
-        lock.lock();
-        --open_;
-        pool_cv_.notify_one();
-        throw;
-    }
-}
-
-BEAST_OAUTH_DECL void postgres_store::release(std::unique_ptr<connection> c) const noexcept
-{
-    if(!c->broken && c->in_transaction()) // an exception left a transaction open
-        PQclear(PQexec(c->conn, "ROLLBACK"));
-    if(PQstatus(c->conn) != CONNECTION_OK)
-        c->broken = true;
-    std::lock_guard<std::mutex> lock(pool_mutex_);
-    if(c->broken)
-        --open_; // dropped; the next acquire connects afresh
-    else
-        idle_.push_back(std::move(c));
-    pool_cv_.notify_one();
-}
 
 BEAST_OAUTH_DECL time_point postgres_store::now() const
 {
@@ -470,8 +427,8 @@ BEAST_OAUTH_DECL void postgres_store::add_client(client const& c)
 {
     auto row = detail::to_client_row(c);
     {
-        auto l = acquire();
-        (*l).run(detail::pg_sql::client_upsert, detail::pg_params()
+        auto l = pool_->acquire();
+        l->run(detail::pg_sql::client_upsert, detail::pg_params()
                                                      .add(std::string_view(row.client_id))
                                                      .add(std::string_view(row.name))
                                                      .add(std::string_view(row.secret_hash))
@@ -492,8 +449,8 @@ BEAST_OAUTH_DECL std::shared_ptr<client const> postgres_store::find_client(std::
         return cached;
     detail::client_row row;
     {
-        auto l = acquire();
-        auto r = (*l).run(detail::pg_sql::client_find, detail::pg_params().add(client_id));
+        auto l = pool_->acquire();
+        auto r = l->run(detail::pg_sql::client_find, detail::pg_params().add(client_id));
         if(r.rows() == 0)
             return nullptr;
         row.client_id = r.text(0, 0);
@@ -515,8 +472,8 @@ BEAST_OAUTH_DECL std::shared_ptr<client const> postgres_store::find_client(std::
 BEAST_OAUTH_DECL void postgres_store::save_code(code_record const& r)
 {
     {
-        auto l = acquire();
-        (*l).run(detail::pg_sql::code_insert, detail::pg_params()
+        auto l = pool_->acquire();
+        l->run(detail::pg_sql::code_insert, detail::pg_params()
                                                    .add(std::string_view(r.signature))
                                                    .add(std::string_view(r.grant_id))
                                                    .add(std::string_view(r.client_id))
@@ -536,7 +493,7 @@ BEAST_OAUTH_DECL void postgres_store::save_code(code_record const& r)
 BEAST_OAUTH_DECL consume_result postgres_store::consume_code(std::string_view signature)
 {
     consume_result out;
-    auto l = acquire();
+    auto l = pool_->acquire();
     auto& c = *l;
     // One statement (autocommit): whichever caller's UPDATE finds used_at IS NULL wins;
     // the others wait on the row lock, then see it used and match nothing.
@@ -573,7 +530,7 @@ BEAST_OAUTH_DECL consume_result postgres_store::claim_code(std::string_view jti,
 {
     consume_result out;
     {
-        auto l = acquire();
+        auto l = pool_->acquire();
         auto& c = *l;
         auto r = c.run(detail::pg_sql::code_claim,
                        detail::pg_params().add(jti).add(grant_id).add(expires_at).add(now()));
@@ -600,10 +557,10 @@ BEAST_OAUTH_DECL bool postgres_store::save_token(token_record const& record)
 {
     bool saved = false;
     {
-        auto l = acquire();
+        auto l = pool_->acquire();
         // One statement: lock the grant row (waiting for a concurrent revoke_grant to commit),
         // and insert the token only if the grant is not revoked.
-        saved = with_retry([&] { return (*l).run(detail::pg_sql::token_save, detail::pg_token_params(record)).rows() == 1; });
+        saved = with_retry([&] { return l->run(detail::pg_sql::token_save, detail::pg_token_params(record)).rows() == 1; });
     }
     if(saved)
         after_write();
@@ -612,13 +569,13 @@ BEAST_OAUTH_DECL bool postgres_store::save_token(token_record const& record)
 
 BEAST_OAUTH_DECL std::shared_ptr<token_record const> postgres_store::find_token(std::string_view signature) const
 {
-    auto l = acquire();
+    auto l = pool_->acquire();
     return detail::pg_find_token(*l, signature);
 }
 
 BEAST_OAUTH_DECL void postgres_store::revoke_grant(std::string_view grant_id)
 {
-    auto l = acquire();
+    auto l = pool_->acquire();
     auto& c = *l;
     with_retry([&] {
         // Two statements: the DELETE starts after the grant row is ours, so its snapshot
@@ -633,8 +590,8 @@ BEAST_OAUTH_DECL void postgres_store::revoke_grant(std::string_view grant_id)
 
 BEAST_OAUTH_DECL void postgres_store::revoke_token(std::string_view signature)
 {
-    auto l = acquire();
-    (*l).run(detail::pg_sql::token_delete, detail::pg_params().add(signature));
+    auto l = pool_->acquire();
+    l->run(detail::pg_sql::token_delete, detail::pg_params().add(signature));
 }
 
 BEAST_OAUTH_DECL rotate_status postgres_store::rotate_refresh_token(refresh_rotation_request const& request,
@@ -642,7 +599,7 @@ BEAST_OAUTH_DECL rotate_status postgres_store::rotate_refresh_token(refresh_rota
 {
     rotate_status status;
     {
-        auto l = acquire();
+        auto l = pool_->acquire();
         auto& c = *l;
         status = with_retry([&] {
             detail::pg_transaction tx(c);
@@ -683,15 +640,15 @@ BEAST_OAUTH_DECL rotate_status postgres_store::rotate_refresh_token(refresh_rota
 
 BEAST_OAUTH_DECL void postgres_store::revoke_access_tokens(std::string_view grant_id, std::string_view keep_signature)
 {
-    auto l = acquire();
-    (*l).run(detail::pg_sql::token_delete_access, detail::pg_params().add(grant_id).add(keep_signature));
+    auto l = pool_->acquire();
+    l->run(detail::pg_sql::token_delete_access, detail::pg_params().add(grant_id).add(keep_signature));
 }
 
 BEAST_OAUTH_DECL std::size_t postgres_store::sweep_limited(time_point t, std::size_t limit)
 {
     auto const kept_until = t - options_.replay_window;
     std::size_t removed = 0;
-    auto l = acquire();
+    auto l = pool_->acquire();
     for(auto [id, before] : {std::pair<int, time_point>{detail::pg_sql::sweep_tokens, t},
                              {detail::pg_sql::sweep_codes, kept_until},
                              {detail::pg_sql::sweep_grants, kept_until}})
@@ -702,7 +659,7 @@ BEAST_OAUTH_DECL std::size_t postgres_store::sweep_limited(time_point t, std::si
             p.add_null(); // LIMIT NULL: everything
         else
             p.add(static_cast<std::int64_t>(limit));
-        removed += (*l).run(id, p).affected();
+        removed += l->run(id, p).affected();
     }
     return removed;
 }
@@ -714,8 +671,8 @@ BEAST_OAUTH_DECL std::size_t postgres_store::sweep(time_point t)
 
 BEAST_OAUTH_DECL std::size_t postgres_store::count(int statement) const
 {
-    auto l = acquire();
-    return static_cast<std::size_t>((*l).run(statement, detail::pg_params()).integer(0, 0));
+    auto l = pool_->acquire();
+    return static_cast<std::size_t>(l->run(statement, detail::pg_params()).integer(0, 0));
 }
 
 BEAST_OAUTH_DECL std::size_t postgres_store::code_count() const

@@ -161,8 +161,16 @@ public:
         }
         sqlite3_busy_timeout(db, static_cast<int>(o.busy_timeout.count()));
         sqlite3_extended_result_codes(db, 1);
-        sqlite_exec(db, "PRAGMA journal_mode=WAL");
-        sqlite_exec(db, o.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        try
+        {
+            sqlite_exec(db, "PRAGMA journal_mode=WAL");
+            sqlite_exec(db, o.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+        }
+        catch(...)
+        {
+            sqlite3_close_v2(db);
+            throw;
+        }
     }
 
     ~sqlite_connection()
@@ -174,6 +182,15 @@ public:
 
     sqlite_connection(sqlite_connection const&) = delete;
     sqlite_connection& operator=(sqlite_connection const&) = delete;
+
+    // connection_pool's requirements
+    bool alive() noexcept { return db != nullptr; }
+    bool reusable() noexcept
+    {
+        if(!sqlite3_get_autocommit(db)) // an exception left a transaction open
+            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return true;
+    }
 
     sqlite3_stmt* statement(int id)
     {
@@ -314,10 +331,9 @@ inline bool sqlite_insert_token(sqlite_connection& c, token_record const& t)
     {
         sqlite_statement g(c, sqlite_sql::grant_touch);
         g.bind(1, std::string_view(t.grant_id)).bind(2, t.expires_at);
-        bool active = g.step();
-        g.run();
-        if(!active)
+        if(!g.step()) // no row: the grant is revoked
             return false;
+        g.run();
     }
     sqlite_statement s(c, sqlite_sql::token_insert);
     sqlite_bind_token(s, t);
@@ -346,32 +362,15 @@ inline std::shared_ptr<token_record> sqlite_find_token(sqlite_connection& c, std
 
 } // namespace detail
 
-class sqlite_store::lease
-{
-public:
-    lease(sqlite_store const* owner, std::unique_ptr<connection> c) : owner_(owner), c_(std::move(c)) {}
-    lease(lease&& other) noexcept = default;
-    lease& operator=(lease&&) = delete;
-    ~lease()
-    {
-        if(c_)
-            owner_->release(std::move(c_));
-    }
-    connection& operator*() const noexcept { return *c_; }
-
-private:
-    sqlite_store const* owner_;
-    std::unique_ptr<connection> c_;
-};
-
 BEAST_OAUTH_DECL sqlite_store::sqlite_store(std::string path, sqlite_store_options options)
     : path_(std::move(path))
     , options_(std::move(options))
     , clients_(std::make_unique<detail::client_cache>(options_.client_cache_ttl))
+    , pool_(std::make_unique<detail::connection_pool<detail::sqlite_connection>>(
+          options_.max_connections, options_.busy_timeout, std::chrono::seconds(1), "sqlite_store",
+          [this] { return std::make_unique<detail::sqlite_connection>(path_, options_); }))
 {
-    if(options_.max_connections == 0)
-        options_.max_connections = 1;
-    auto l = acquire();
+    auto l = pool_->acquire();
     auto& c = *l;
     detail::sqlite_transaction tx(c);
     detail::sqlite_exec(c.db, "CREATE TABLE IF NOT EXISTS oauth_schema_version (version INTEGER NOT NULL)");
@@ -401,44 +400,6 @@ BEAST_OAUTH_DECL sqlite_store::sqlite_store(std::string path, sqlite_store_optio
 
 BEAST_OAUTH_DECL sqlite_store::~sqlite_store() = default;
 
-BEAST_OAUTH_DECL sqlite_store::lease sqlite_store::acquire() const
-{
-    std::unique_lock<std::mutex> lock(pool_mutex_);
-    auto const deadline = std::chrono::steady_clock::now() + options_.busy_timeout;
-    while(idle_.empty() && open_ >= options_.max_connections)
-        if(pool_cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-           open_ >= options_.max_connections)
-            throw store_unavailable("sqlite_store: no connection free within busy_timeout", std::chrono::seconds(1));
-    if(!idle_.empty())
-    {
-        auto c = std::move(idle_.back());
-        idle_.pop_back();
-        return lease(this, std::move(c));
-    }
-    ++open_;
-    lock.unlock(); // opening touches the file: no lock of ours while it does
-    try
-    {
-        return lease(this, std::make_unique<connection>(path_, options_));
-    }
-    catch(...)
-    {
-        lock.lock();
-        --open_;
-        pool_cv_.notify_one();
-        throw;
-    }
-}
-
-BEAST_OAUTH_DECL void sqlite_store::release(std::unique_ptr<connection> c) const noexcept
-{
-    if(!sqlite3_get_autocommit(c->db)) // an exception left a transaction open
-        sqlite3_exec(c->db, "ROLLBACK", nullptr, nullptr, nullptr);
-    std::lock_guard<std::mutex> lock(pool_mutex_);
-    idle_.push_back(std::move(c));
-    pool_cv_.notify_one();
-}
-
 BEAST_OAUTH_DECL time_point sqlite_store::now() const
 {
     return options_.clock ? options_.clock() : std::chrono::system_clock::now();
@@ -462,7 +423,7 @@ BEAST_OAUTH_DECL void sqlite_store::add_client(client const& c)
 {
     auto row = detail::to_client_row(c);
     {
-        auto l = acquire();
+        auto l = pool_->acquire();
         detail::sqlite_statement s(*l, detail::sqlite_sql::client_upsert);
         s.bind(1, std::string_view(row.client_id))
             .bind(2, std::string_view(row.name))
@@ -485,7 +446,7 @@ BEAST_OAUTH_DECL std::shared_ptr<client const> sqlite_store::find_client(std::st
         return cached;
     detail::client_row row;
     {
-        auto l = acquire();
+        auto l = pool_->acquire();
         detail::sqlite_statement s(*l, detail::sqlite_sql::client_find);
         s.bind(1, client_id);
         if(!s.step())
@@ -509,7 +470,7 @@ BEAST_OAUTH_DECL std::shared_ptr<client const> sqlite_store::find_client(std::st
 BEAST_OAUTH_DECL void sqlite_store::save_code(code_record const& r)
 {
     {
-        auto l = acquire();
+        auto l = pool_->acquire();
         detail::sqlite_statement s(*l, detail::sqlite_sql::code_insert);
         s.bind(1, std::string_view(r.signature))
             .bind(2, std::string_view(r.grant_id))
@@ -531,7 +492,7 @@ BEAST_OAUTH_DECL void sqlite_store::save_code(code_record const& r)
 BEAST_OAUTH_DECL consume_result sqlite_store::consume_code(std::string_view signature)
 {
     consume_result r;
-    auto l = acquire();
+    auto l = pool_->acquire();
     detail::sqlite_transaction tx(*l);
     {
         // One statement marks the code used and returns it: only one caller can match used_at IS NULL.
@@ -575,14 +536,14 @@ BEAST_OAUTH_DECL consume_result sqlite_store::claim_code(std::string_view jti, s
 {
     consume_result r;
     {
-        auto l = acquire();
+        auto l = pool_->acquire();
         detail::sqlite_transaction tx(*l);
         {
             detail::sqlite_statement s(*l, detail::sqlite_sql::code_claim);
             s.bind(1, jti).bind(2, grant_id).bind(3, expires_at).bind(4, now());
             s.run();
         }
-        if(sqlite3_changes((*l).db) == 1)
+        if(sqlite3_changes(l->db) == 1)
         {
             r.status = consume_status::consumed;
             r.record.grant_id = std::string(grant_id);
@@ -606,7 +567,7 @@ BEAST_OAUTH_DECL consume_result sqlite_store::claim_code(std::string_view jti, s
 BEAST_OAUTH_DECL bool sqlite_store::save_token(token_record const& record)
 {
     {
-        auto l = acquire();
+        auto l = pool_->acquire();
         // The grant row and the token are written in one transaction, and revoke_grant
         // writes the same grant row: a revocation either sees this token or refuses it.
         detail::sqlite_transaction tx(*l);
@@ -620,13 +581,13 @@ BEAST_OAUTH_DECL bool sqlite_store::save_token(token_record const& record)
 
 BEAST_OAUTH_DECL std::shared_ptr<token_record const> sqlite_store::find_token(std::string_view signature) const
 {
-    auto l = acquire();
+    auto l = pool_->acquire();
     return detail::sqlite_find_token(*l, signature);
 }
 
 BEAST_OAUTH_DECL void sqlite_store::revoke_grant(std::string_view grant_id)
 {
-    auto l = acquire();
+    auto l = pool_->acquire();
     detail::sqlite_transaction tx(*l);
     {
         detail::sqlite_statement s(*l, detail::sqlite_sql::grant_revoke);
@@ -643,7 +604,7 @@ BEAST_OAUTH_DECL void sqlite_store::revoke_grant(std::string_view grant_id)
 
 BEAST_OAUTH_DECL void sqlite_store::revoke_token(std::string_view signature)
 {
-    auto l = acquire();
+    auto l = pool_->acquire();
     detail::sqlite_statement s(*l, detail::sqlite_sql::token_delete);
     s.bind(1, signature);
     s.run();
@@ -654,7 +615,7 @@ BEAST_OAUTH_DECL rotate_status sqlite_store::rotate_refresh_token(refresh_rotati
 {
     rotate_status status;
     {
-        auto l = acquire();
+        auto l = pool_->acquire();
         detail::sqlite_transaction tx(*l);
         auto old = detail::sqlite_find_token(*l, request.old_signature);
         if(!old || old->kind != token_kind::refresh)
@@ -694,7 +655,7 @@ BEAST_OAUTH_DECL rotate_status sqlite_store::rotate_refresh_token(refresh_rotati
 
 BEAST_OAUTH_DECL void sqlite_store::revoke_access_tokens(std::string_view grant_id, std::string_view keep_signature)
 {
-    auto l = acquire();
+    auto l = pool_->acquire();
     detail::sqlite_statement s(*l, detail::sqlite_sql::token_delete_access);
     s.bind(1, grant_id).bind(2, keep_signature);
     s.run();
@@ -705,7 +666,7 @@ BEAST_OAUTH_DECL std::size_t sqlite_store::sweep_limited(time_point t, std::size
     auto const kept_until = t - options_.replay_window;
     auto const max_rows = limit == 0 ? std::int64_t(-1) : static_cast<std::int64_t>(limit); // -1: no LIMIT
     std::size_t removed = 0;
-    auto l = acquire();
+    auto l = pool_->acquire();
     detail::sqlite_transaction tx(*l);
     for(auto [id, before] : {std::pair<int, time_point>{detail::sqlite_sql::sweep_tokens, t},
                              {detail::sqlite_sql::sweep_codes, kept_until},
@@ -714,7 +675,7 @@ BEAST_OAUTH_DECL std::size_t sqlite_store::sweep_limited(time_point t, std::size
         detail::sqlite_statement s(*l, id);
         s.bind(1, before).bind(2, max_rows);
         s.run();
-        removed += static_cast<std::size_t>(sqlite3_changes((*l).db));
+        removed += static_cast<std::size_t>(sqlite3_changes(l->db));
     }
     tx.commit();
     return removed;
@@ -727,7 +688,7 @@ BEAST_OAUTH_DECL std::size_t sqlite_store::sweep(time_point t)
 
 BEAST_OAUTH_DECL std::size_t sqlite_store::count(int statement) const
 {
-    auto l = acquire();
+    auto l = pool_->acquire();
     detail::sqlite_statement s(*l, statement);
     s.step();
     return static_cast<std::size_t>(s.integer(0));
