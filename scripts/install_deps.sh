@@ -5,10 +5,13 @@
 set -euo pipefail
 
 packages=(build-essential cmake libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-          libssl-dev catch2)
+          libssl-dev catch2
+          libsqlite3-dev libpq-dev)   # the SQLite and PostgreSQL stores (built by default)
 if [[ "${1:-}" == "--test" ]]; then
   # Socket-level tests: Debian's Python with requests-oauthlib (a standard OAuth client), openssl CLI for TLS.
   packages+=(python3 python3-requests python3-requests-oauthlib python3-authlib openssl)
+  # Store tests: a real PostgreSQL server, started by the tests into a temporary directory.
+  packages+=(postgresql)
 fi
 
 if [[ "${1:-}" == "--test" ]]; then

@@ -29,6 +29,8 @@ struct server_config
     bool uses_jwt = false;
     /// One log line per request (method, path, status, time); off for load tests.
     bool access_log = true;
+    /// "memory", "sqlite:PATH" or "postgres:CONNINFO" (--store overrides); see store.hpp.
+    std::string store = "memory";
     beast_oauth::server_options oauth;
     std::vector<beast_oauth::client> clients;
     std::vector<user_config> users;

@@ -5,6 +5,7 @@
 
 #include "config.hpp"
 #include "router.hpp"
+#include "store.hpp"
 
 #include <beast_oauth/beast_oauth.hpp>
 #include <boost/asio.hpp>
@@ -293,6 +294,7 @@ private:
 void usage()
 {
     std::cout << "usage: intercom_server [--config FILE] [--listen HOST:PORT] [--threads N]\n"
+                 "                       [--store memory|sqlite:PATH|postgres:CONNINFO]\n"
                  "                       [--tls-cert CERT.pem --tls-key KEY.pem]\n";
 }
 
@@ -304,7 +306,7 @@ int main(int argc, char** argv)
 #ifdef BEAST_OAUTH_EXAMPLE_CONFIG
     config_path = BEAST_OAUTH_EXAMPLE_CONFIG;
 #endif
-    std::string listen_override, tls_cert, tls_key;
+    std::string listen_override, store_override, tls_cert, tls_key;
     unsigned threads_override = 0;
     for(int i = 1; i < argc; ++i)
     {
@@ -319,6 +321,7 @@ int main(int argc, char** argv)
         };
         if(a == "--config") config_path = value();
         else if(a == "--listen") listen_override = value();
+        else if(a == "--store") store_override = value();
         else if(a == "--tls-cert") tls_cert = value();
         else if(a == "--tls-key") tls_key = value();
         else if(a == "--threads") threads_override = static_cast<unsigned>(std::stoul(value()));
@@ -345,6 +348,8 @@ int main(int argc, char** argv)
     }
     if(threads_override)
         cfg.threads = threads_override;
+    if(!store_override.empty())
+        cfg.store = store_override;
 
     try
     {
@@ -362,17 +367,22 @@ int main(int argc, char** argv)
             tls->use_private_key_file(tls_key, ssl::context::pem);
         }
 
-        beast_oauth::memory_store store;
+        // Clients from the config are written to the store at every start (a durable store keeps
+        // them; the config stays the source of truth).
+        auto stores = intercom::open_store(cfg.store);
+        std::string key_note;
+        if(stores.durable)
+            cfg.oauth.secret_key = intercom::durable_secret_key(stores, cfg.oauth.secret_key, key_note);
         beast_oauth::memory_user_store users;
         for(auto& c : cfg.clients)
-            store.add_client(c);
+            stores.add_client(c);
         for(auto& u : cfg.users)
             users.add_user(u.email, u.password_hash, u.identity);
         std::unique_ptr<intercom::demo_client> demo;
         if(cfg.demo)
         {
             demo = std::make_unique<intercom::demo_client>();
-            store.add_client(demo->registration());
+            stores.add_client(demo->registration());
         }
 
         // Bind first: with port 0 the issuer comes from the port we got.
@@ -425,7 +435,7 @@ int main(int argc, char** argv)
         }
 
         net::thread_pool work_pool(2);
-        beast_oauth::authorization_server oauth(cfg.oauth, store, store, store, users);
+        beast_oauth::authorization_server oauth(cfg.oauth, *stores.clients, *stores.codes, *stores.tokens, users);
         intercom::intercom_api api(oauth, cfg.api_base_path);
         intercom::router router{oauth, api, demo.get()};
         shared_state state{oauth, router, work_pool, cfg.access_log};
@@ -441,6 +451,12 @@ int main(int argc, char** argv)
         if(cfg.demo)
             std::cout << "WARNING: DEMO CONFIGURATION. Client 'seam' uses the test secret 'seamsecret' and a demo\n"
                          "WARNING: owner account exists. Never expose this configuration to a network.\n";
+        std::cout << "store: " << stores.description << "\n";
+        if(!stores.durable)
+            std::cout << "WARNING: IN-MEMORY STORE. Every code, token and grant is lost when the server stops, and\n"
+                         "WARNING: owners must reconnect. Use \"store\": \"sqlite:PATH\" (or --store) to keep them.\n";
+        if(!key_note.empty())
+            std::cout << key_note << "\n";
         auto host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
         std::cout << "listening on " << scheme << "://" << host << ":" << port << "\n";
         if(cfg.demo)

@@ -154,9 +154,11 @@ public:
     BEAST_OAUTH_DECL http_response make_bearer_error(bearer_result const& result,
                                                      http_request const& req) const;
 
-    /// An error response in the endpoint's format (HTML for authorize, JSON otherwise), for `server_error`.
+    /** An error response in the endpoint's format (HTML for authorize, JSON otherwise), for
+        `server_error` or `temporarily_unavailable`; a positive `retry_after` adds `Retry-After`. */
     BEAST_OAUTH_DECL http_response make_server_error(http_request const& req,
-                                                     error e = error::server_error) const;
+                                                     error e = error::server_error,
+                                                     std::chrono::seconds retry_after = {}) const;
 
     /// Reports an operator event to the log hook.
     BEAST_OAUTH_DECL void log(std::string_view name, std::string_view detail) const;

@@ -11,11 +11,38 @@
 
 namespace beast_oauth {
 
+/** Thrown by a store whose backend cannot be reached right now: connection
+    refused or lost, no pooled connection free in time, the database busy or
+    shutting down.
+
+    The endpoints answer `temporarily_unavailable` (HTTP 503) with
+    `Retry-After: retry_after()` instead of `server_error` (RFC 6749 4.1.2.1,
+    5.2), and pass `what()` to the log hook only. A store throwing it must
+    have written nothing for the failed call (roll the transaction back).
+*/
+class store_unavailable : public std::runtime_error
+{
+public:
+    explicit store_unavailable(std::string const& what,
+                               std::chrono::seconds retry_after = std::chrono::seconds(5))
+        : std::runtime_error(what)
+        , retry_after_(retry_after)
+    {
+    }
+
+    /// The client's hint for when to retry.
+    std::chrono::seconds retry_after() const noexcept { return retry_after_; }
+
+private:
+    std::chrono::seconds retry_after_;
+};
+
 /** Looks up registered clients.
 
     @par Thread Safety
     Implementations must be safe to call from many threads at once.
-    Any exception thrown becomes a `server_error` response; its text is never sent.
+    Any exception thrown becomes a `server_error` response (@ref store_unavailable:
+    `temporarily_unavailable`); its text is never sent.
 */
 class client_store
 {

@@ -196,6 +196,11 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_authorize(http_reque
         res.set(http::field::allow, "GET, HEAD, POST");
         return res;
     }
+    catch(store_unavailable const& e)
+    {
+        log("store_unavailable", e.what());
+        return make_server_error(req, error::temporarily_unavailable, e.retry_after());
+    }
     catch(std::exception const& e)
     {
         log("store_exception", e.what());

@@ -55,6 +55,11 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_revocation(http_requ
         // RFC 7009 2.2: unknown or already invalid tokens also answer 200.
         return detail::json_response(req, 200, {});
     }
+    catch(store_unavailable const& e)
+    {
+        log("store_unavailable", e.what());
+        return make_server_error(req, error::temporarily_unavailable, e.retry_after());
+    }
     catch(std::exception const& e)
     {
         log("store_exception", e.what());
@@ -98,6 +103,11 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_introspection(http_r
                 o["iss"] = options_.issuer;
         }
         return detail::json_response(req, 200, boost::json::serialize(o));
+    }
+    catch(store_unavailable const& e)
+    {
+        log("store_unavailable", e.what());
+        return make_server_error(req, error::temporarily_unavailable, e.retry_after());
     }
     catch(std::exception const& e)
     {

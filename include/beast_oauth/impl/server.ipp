@@ -237,17 +237,24 @@ BEAST_OAUTH_DECL std::string authorization_server::make_error_redirect(authoriza
     return std::string(u.buffer());
 }
 
-BEAST_OAUTH_DECL http_response authorization_server::make_server_error(http_request const& req, error e) const
+BEAST_OAUTH_DECL http_response authorization_server::make_server_error(http_request const& req, error e,
+                                                                      std::chrono::seconds retry_after) const
 {
     auto path = req.target().substr(0, req.target().find('?'));
+    http_response res;
     if(path == options_.authorize_path)
-        return error_page(req, "The server could not complete the request. Please try again later.",
-                          http_status(e));
-    http_response res{static_cast<boost::beast::http::status>(http_status(e)), req.version()};
-    detail::set_common_headers(res, req);
-    res.set(boost::beast::http::field::content_type, "application/json");
-    res.body() = std::string("{\"error\":\"") + std::string(wire_name(e)) + "\"}";
-    res.prepare_payload();
+        res = error_page(req, "The server could not complete the request. Please try again later.",
+                         http_status(e));
+    else
+    {
+        res = http_response{static_cast<boost::beast::http::status>(http_status(e)), req.version()};
+        detail::set_common_headers(res, req);
+        res.set(boost::beast::http::field::content_type, "application/json");
+        res.body() = std::string("{\"error\":\"") + std::string(wire_name(e)) + "\"}";
+        res.prepare_payload();
+    }
+    if(retry_after.count() > 0)
+        res.set(boost::beast::http::field::retry_after, std::to_string(retry_after.count()));
     return res;
 }
 

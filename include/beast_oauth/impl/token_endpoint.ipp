@@ -225,6 +225,11 @@ BEAST_OAUTH_DECL http_response authorization_server::handle_token(http_request c
             return grant_refresh_token(req, ctx, params, *client);
         return grant_authorization_code(req, ctx, params, *client);
     }
+    catch(store_unavailable const& e)
+    {
+        log("store_unavailable", e.what());
+        return make_server_error(req, error::temporarily_unavailable, e.retry_after());
+    }
     catch(std::exception const& e)
     {
         log("store_exception", e.what());

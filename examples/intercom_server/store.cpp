@@ -1,0 +1,118 @@
+#include "store.hpp"
+
+#include <beast_oauth/detail/crypto.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef INTERCOM_WITH_SQLITE
+#include <beast_oauth/sqlite_store.hpp>
+#endif
+#ifdef INTERCOM_WITH_POSTGRES
+#include <beast_oauth/postgres_store.hpp>
+#endif
+
+namespace intercom {
+
+namespace {
+
+template<class Store>
+store_set view_of(std::shared_ptr<Store> store)
+{
+    store_set s;
+    s.clients = store.get();
+    s.codes = store.get();
+    s.tokens = store.get();
+    s.add_client = [p = store.get()](beast_oauth::client const& c) { p->add_client(c); };
+    s.owner = std::move(store);
+    return s;
+}
+
+} // namespace
+
+store_set open_store(std::string const& spec)
+{
+    if(spec == "memory")
+    {
+        auto s = view_of(std::make_shared<beast_oauth::memory_store>());
+        s.description = "memory";
+        return s;
+    }
+    if(spec.rfind("sqlite:", 0) == 0)
+    {
+#ifdef INTERCOM_WITH_SQLITE
+        auto path = spec.substr(7);
+        if(path.empty())
+            throw std::runtime_error("store: \"sqlite:\" needs a file path, e.g. sqlite:data/intercom.db");
+        auto dir = std::filesystem::path(path).parent_path();
+        if(!dir.empty())
+            std::filesystem::create_directories(dir);
+        auto s = view_of(std::make_shared<beast_oauth::sqlite_store>(path));
+        s.description = "sqlite " + path;
+        s.durable = true;
+        s.path = path;
+        return s;
+#else
+        throw std::runtime_error("store: this build has no SQLite store (configure with BEAST_OAUTH_WITH_SQLITE=ON)");
+#endif
+    }
+    if(spec.rfind("postgres:", 0) == 0)
+    {
+#ifdef INTERCOM_WITH_POSTGRES
+        auto s = view_of(std::make_shared<beast_oauth::postgres_store>(spec.substr(9)));
+        s.description = "postgres (shared; conninfo not shown: it may hold a password)";
+        s.durable = true;
+        s.shared = true;
+        return s;
+#else
+        throw std::runtime_error("store: this build has no PostgreSQL store (configure with BEAST_OAUTH_WITH_POSTGRES=ON)");
+#endif
+    }
+    throw std::runtime_error("store must be \"memory\", \"sqlite:PATH\" or \"postgres:CONNINFO\", got \"" + spec + "\"");
+}
+
+std::string durable_secret_key(store_set const& stores, std::string const& configured, std::string& note)
+{
+    if(!configured.empty())
+    {
+        note = "secret_key: from the config";
+        return configured;
+    }
+    if(stores.shared)
+        throw std::runtime_error("config: a postgres store is shared by instances that must all sign tokens with "
+                                 "one key: set \"secret_key\" (at least 32 characters, from your vault)");
+    // Next to the database, readable by this user only. O_EXCL: of two instances starting
+    // together, one writes and the other reads.
+    auto const file = stores.path + ".key";
+    auto key = beast_oauth::detail::random_base64url(32);
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if(fd >= 0)
+    {
+        bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+        ::close(fd);
+        if(!ok)
+            throw std::runtime_error("cannot write " + file);
+        note = "secret_key: generated and saved to " + file +
+               " (mode 0600); keep it with the database, or tokens stop working";
+        return key;
+    }
+    if(errno != EEXIST)
+        throw std::runtime_error("cannot create " + file + ": " + std::strerror(errno));
+    std::ifstream in(file);
+    std::string stored;
+    std::getline(in, stored);
+    if(stored.size() < 32)
+        throw std::runtime_error(file + " holds no key of at least 32 characters; remove it to generate one");
+    struct stat st{};
+    note = "secret_key: read from " + file;
+    if(::stat(file.c_str(), &st) == 0 && (st.st_mode & 077))
+        note += " (WARNING: readable by others; chmod 600 it)";
+    return stored;
+}
+
+} // namespace intercom

@@ -1,0 +1,3 @@
+// Compiles the PostgreSQL store once (separate compilation mode; link beast_oauth::postgres_compiled).
+#include <beast_oauth/postgres_store.hpp>
+#include <beast_oauth/impl/postgres_store.ipp>

@@ -1,0 +1,537 @@
+// The store conformance suite (see store_conformance.hpp). Assertions stay on the test's own
+// thread: worker threads only count outcomes, which are checked after they joined.
+#include "store_conformance.hpp"
+#include "store_flows.hpp"
+#include "catch.hpp"
+
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace conformance {
+
+namespace {
+
+using namespace beast_oauth;
+
+time_point at(long long s) { return time_point(std::chrono::seconds(s)); }
+
+constexpr long long t0 = 1'800'000'000;
+
+code_record make_code(std::string sig, std::string grant, long long expires)
+{
+    code_record r;
+    r.signature = std::move(sig);
+    r.grant_id = std::move(grant);
+    r.client_id = "seam";
+    r.subject = "usr_1";
+    r.scope = "intercoms.read";
+    r.redirect_uri = "https://connect.getseam.com/oauth/callback";
+    r.issued_at = at(t0);
+    r.expires_at = at(expires);
+    return r;
+}
+
+token_record make_token(std::string sig, std::string grant, long long expires,
+                        token_kind kind = token_kind::access)
+{
+    token_record t;
+    t.signature = std::move(sig);
+    t.kind = kind;
+    t.grant_id = std::move(grant);
+    t.client_id = "seam";
+    t.subject = "usr_1";
+    t.scope = "intercoms.read";
+    t.issued_at = at(t0);
+    t.expires_at = at(expires);
+    return t;
+}
+
+// Runs `n` threads that start together; each calls fn(i).
+template<class F>
+void race(int n, F fn)
+{
+    std::atomic<int> ready{0};
+    std::atomic<bool> go{false};
+    std::vector<std::thread> threads;
+    for(int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            ++ready;
+            while(!go)
+                std::this_thread::yield();
+            fn(i);
+        });
+    while(ready < n)
+        std::this_thread::yield();
+    go = true;
+    for(auto& t : threads)
+        t.join();
+}
+
+client make_client()
+{
+    client c;
+    c.client_id = "seam";
+    c.name = "Seam <Connect>";
+    c.secret_hash = hash_client_secret("seamsecret");
+    for(auto uri : {"https://*.integrations.getseam.com/*", "https://connect.getseam.com/oauth/callback",
+                    "http://localhost:3020/oauth/callback"})
+        c.redirect_uris.emplace_back(uri);
+    c.allowed_scopes = {"intercoms.read", "intercoms.write"};
+    c.default_scope = "intercoms.read";
+    c.grant_types = {"authorization_code", "refresh_token"};
+    c.require_pkce = true;
+    c.rotation = refresh_rotation::rotate;
+    c.may_introspect_any = true;
+    return c;
+}
+
+void check_same_client(client const& a, client const& b)
+{
+    CHECK(a.client_id == b.client_id);
+    CHECK(a.name == b.name);
+    CHECK(a.secret_hash == b.secret_hash);
+    REQUIRE(a.redirect_uris.size() == b.redirect_uris.size());
+    for(std::size_t i = 0; i < a.redirect_uris.size(); ++i)
+        CHECK(a.redirect_uris[i].text() == b.redirect_uris[i].text());
+    CHECK(a.allowed_scopes == b.allowed_scopes);
+    CHECK(a.default_scope == b.default_scope);
+    CHECK(a.grant_types == b.grant_types);
+    CHECK(a.require_pkce == b.require_pkce);
+    CHECK(a.rotation == b.rotation);
+    CHECK(a.may_introspect_any == b.may_introspect_any);
+}
+
+bool matches(client const& c, std::string const& uri)
+{
+    parsed_redirect_uri p;
+    if(parse_redirect_uri(uri, p))
+        return false;
+    for(auto const& r : c.redirect_uris)
+        if(r.matches(p))
+            return true;
+    return false;
+}
+
+} // namespace
+
+void run_store_conformance(store_factory const& factory)
+{
+    std::atomic<long long> clock_seconds{t0};
+    std::function<time_point()> clock = [&clock_seconds] { return at(clock_seconds.load()); };
+    auto s = factory(clock);
+    REQUIRE(s.clients);
+    REQUIRE(s.codes);
+    REQUIRE(s.tokens);
+    auto& codes = *s.codes;
+    auto& tokens = *s.tokens;
+
+    SECTION("unknown keys are reported as unknown")
+    {
+        CHECK(s.clients->find_client("nobody") == nullptr);
+        CHECK(codes.consume_code("no-such-code").status == consume_status::not_found);
+        CHECK(tokens.find_token("no-such-token") == nullptr);
+        CHECK_NOTHROW(tokens.revoke_token("no-such-token"));
+        CHECK_NOTHROW(tokens.revoke_access_tokens("no-such-grant", "x"));
+        std::shared_ptr<token_record const> old;
+        refresh_rotation_request rq;
+        rq.old_signature = "no-such-token";
+        rq.now = at(t0);
+        CHECK(tokens.rotate_refresh_token(rq, old) == rotate_status::not_found);
+        CHECK(old == nullptr);
+        // Revoking a grant nobody saved yet still refuses its tokens later (a replay can win the race).
+        tokens.revoke_grant("unseen-grant");
+        CHECK_FALSE(tokens.save_token(make_token("late", "unseen-grant", t0 + 3600)));
+        CHECK(tokens.find_token("late") == nullptr);
+    }
+
+    SECTION("codes and tokens keep every field")
+    {
+        auto c = make_code("code-sig", "grant-1", t0 + 60);
+        c.scope_changed = true;
+        c.redirect_uri_sent = true;
+        c.code_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+        c.code_challenge_method = "S256";
+        c.issued_at = at(t0) + std::chrono::microseconds(123456);
+        codes.save_code(c);
+        auto r = codes.consume_code("code-sig");
+        REQUIRE(r.status == consume_status::consumed);
+        CHECK(r.record.signature == c.signature);
+        CHECK(r.record.grant_id == c.grant_id);
+        CHECK(r.record.client_id == c.client_id);
+        CHECK(r.record.subject == c.subject);
+        CHECK(r.record.scope == c.scope);
+        CHECK(r.record.scope_changed);
+        CHECK(r.record.redirect_uri == c.redirect_uri);
+        CHECK(r.record.redirect_uri_sent);
+        CHECK(r.record.code_challenge == c.code_challenge);
+        CHECK(r.record.code_challenge_method == "S256");
+        CHECK(r.record.issued_at == c.issued_at);
+        CHECK(r.record.expires_at == c.expires_at);
+
+        auto at1 = make_token("at-sig", "grant-1", t0 + 3600);
+        auto rt1 = make_token("rt-sig", "grant-1", 0, token_kind::refresh);
+        rt1.expires_at = time_point::max(); // refresh tokens that never expire
+        rt1.scope = "intercoms.read intercoms.write";
+        REQUIRE(tokens.save_token(at1));
+        REQUIRE(tokens.save_token(rt1));
+        auto a = tokens.find_token("at-sig");
+        REQUIRE(a);
+        CHECK(a->signature == "at-sig");
+        CHECK(a->kind == token_kind::access);
+        CHECK(a->grant_id == "grant-1");
+        CHECK(a->client_id == "seam");
+        CHECK(a->subject == "usr_1");
+        CHECK(a->scope == "intercoms.read");
+        CHECK(a->issued_at == at1.issued_at);
+        CHECK(a->expires_at == at1.expires_at);
+        CHECK(a->rotated_at == time_point{});
+        auto rt = tokens.find_token("rt-sig");
+        REQUIRE(rt);
+        CHECK(rt->kind == token_kind::refresh);
+        CHECK(rt->expires_at == time_point::max());
+        CHECK(rt->scope == "intercoms.read intercoms.write");
+    }
+
+    SECTION("a code is consumed exactly once under 16 concurrent redeems")
+    {
+        for(int round = 0; round < 5; ++round)
+        {
+            auto sig = "race-" + std::to_string(round);
+            codes.save_code(make_code(sig, "grant-" + sig, t0 + 60));
+            std::atomic<int> consumed{0}, replays{0}, other{0};
+            std::atomic<int> right_grant{0};
+            race(16, [&](int) {
+                auto r = codes.consume_code(sig);
+                if(r.status == consume_status::consumed)
+                    ++consumed;
+                else if(r.status == consume_status::already_used)
+                    ++replays;
+                else
+                    ++other;
+                if(r.record.grant_id == "grant-" + sig)
+                    ++right_grant;
+            });
+            CHECK(consumed == 1);
+            CHECK(replays == 15);
+            CHECK(other == 0);
+            CHECK(right_grant == 16);
+        }
+    }
+
+    SECTION("a replayed code names its grant, and revoking the grant cascades")
+    {
+        codes.save_code(make_code("c1", "g1", t0 + 60));
+        REQUIRE(codes.consume_code("c1").status == consume_status::consumed);
+        REQUIRE(tokens.save_token(make_token("g1-at", "g1", t0 + 3600)));
+        REQUIRE(tokens.save_token(make_token("g1-rt", "g1", t0 + 86400, token_kind::refresh)));
+        REQUIRE(tokens.save_token(make_token("g2-at", "g2", t0 + 3600)));
+        auto replay = codes.consume_code("c1");
+        REQUIRE(replay.status == consume_status::already_used);
+        CHECK(replay.record.grant_id == "g1");
+        tokens.revoke_grant(replay.record.grant_id);
+        CHECK(tokens.find_token("g1-at") == nullptr);
+        CHECK(tokens.find_token("g1-rt") == nullptr);
+        CHECK(tokens.find_token("g2-at") != nullptr); // other grants untouched
+        // The exchange still saving its tokens loses: the grant refuses them.
+        CHECK_FALSE(tokens.save_token(make_token("g1-late", "g1", t0 + 3600)));
+        CHECK(tokens.find_token("g1-late") == nullptr);
+        // A later replay is still a replay; revoking again is harmless.
+        CHECK(codes.consume_code("c1").status == consume_status::already_used);
+        CHECK_NOTHROW(tokens.revoke_grant("g1"));
+        std::shared_ptr<token_record const> old;
+        refresh_rotation_request rq;
+        rq.old_signature = "g1-rt";
+        rq.now = at(t0 + 10);
+        CHECK(tokens.rotate_refresh_token(rq, old) == rotate_status::not_found);
+    }
+
+    SECTION("save_token racing revoke_grant never leaves a working token")
+    {
+        for(int round = 0; round < 3; ++round)
+        {
+            auto grant = "contended-" + std::to_string(round);
+            std::atomic<int> saved{0}, refused{0};
+            race(8, [&](int i) {
+                if(i == 0)
+                {
+                    tokens.revoke_grant(grant);
+                    return;
+                }
+                for(int k = 0; k < 4; ++k)
+                {
+                    auto sig = grant + "-" + std::to_string(i) + "-" + std::to_string(k);
+                    if(tokens.save_token(make_token(sig, grant, t0 + 3600)))
+                        ++saved;
+                    else
+                        ++refused;
+                }
+            });
+            CHECK(saved + refused == 28);
+            for(int i = 1; i < 8; ++i)
+                for(int k = 0; k < 4; ++k)
+                    CHECK(tokens.find_token(grant + "-" + std::to_string(i) + "-" + std::to_string(k)) == nullptr);
+            CHECK_FALSE(tokens.save_token(make_token(grant + "-after", grant, t0 + 3600)));
+        }
+    }
+
+    SECTION("claim_code admits exactly one of 16 concurrent claims")
+    {
+        std::atomic<int> consumed{0}, replays{0}, right_grant{0};
+        race(16, [&](int) {
+            auto r = codes.claim_code("jti-1", "jwt-grant", at(t0 + 60));
+            if(r.status == consume_status::consumed)
+                ++consumed;
+            if(r.status == consume_status::already_used)
+                ++replays;
+            if(r.record.grant_id == "jwt-grant")
+                ++right_grant;
+        });
+        CHECK(consumed == 1);
+        CHECK(replays == 15);
+        CHECK(right_grant == 16);
+        auto again = codes.claim_code("jti-1", "jwt-grant", at(t0 + 60));
+        CHECK(again.status == consume_status::already_used);
+        CHECK(again.record.grant_id == "jwt-grant");
+        CHECK(codes.claim_code("jti-2", "other", at(t0 + 60)).status == consume_status::consumed);
+    }
+
+    SECTION("refresh rotation: rotated once, then in grace, then reused")
+    {
+        REQUIRE(tokens.save_token(make_token("rt0", "rg", t0 + 86400, token_kind::refresh)));
+        auto at1 = make_token("at1", "rg", t0 + 3700);
+        auto rt1 = make_token("rt1", "rg", t0 + 90000, token_kind::refresh);
+        refresh_rotation_request rq;
+        rq.old_signature = "rt0";
+        rq.now = at(t0 + 100);
+        rq.grace = std::chrono::seconds(60);
+        rq.new_access = &at1;
+        rq.new_refresh = &rt1;
+        std::shared_ptr<token_record const> old;
+        REQUIRE(tokens.rotate_refresh_token(rq, old) == rotate_status::rotated);
+        REQUIRE(old);
+        CHECK(old->signature == "rt0");
+        CHECK(old->rotated_at == at(t0 + 100));
+        CHECK(old->grant_id == "rg");
+        REQUIRE(tokens.find_token("at1"));
+        REQUIRE(tokens.find_token("rt1"));
+        CHECK(tokens.find_token("rt1")->kind == token_kind::refresh);
+        auto stored_old = tokens.find_token("rt0");
+        REQUIRE(stored_old); // kept for reuse detection
+        CHECK(stored_old->rotated_at == at(t0 + 100));
+
+        // Inside the grace period: nothing stored, the first rotation's time reported.
+        auto at_other = make_token("at-other", "rg", t0 + 3700);
+        auto rt_other = make_token("rt-other", "rg", t0 + 90000, token_kind::refresh);
+        rq.now = at(t0 + 150);
+        rq.new_access = &at_other;
+        rq.new_refresh = &rt_other;
+        old = nullptr;
+        CHECK(tokens.rotate_refresh_token(rq, old) == rotate_status::in_grace);
+        REQUIRE(old);
+        CHECK(old->rotated_at == at(t0 + 100));
+        CHECK(tokens.find_token("at-other") == nullptr);
+        CHECK(tokens.find_token("rt-other") == nullptr);
+
+        // After it: a reuse (the caller then revokes the grant).
+        rq.now = at(t0 + 161);
+        CHECK(tokens.rotate_refresh_token(rq, old) == rotate_status::reused);
+        tokens.revoke_grant("rg");
+        CHECK(tokens.find_token("rt1") == nullptr);
+        rq.old_signature = "rt1";
+        CHECK(tokens.rotate_refresh_token(rq, old) == rotate_status::not_found);
+
+        // An access token is not a refresh token.
+        REQUIRE(tokens.save_token(make_token("plain-at", "pg", t0 + 3600)));
+        rq.old_signature = "plain-at";
+        CHECK(tokens.rotate_refresh_token(rq, old) == rotate_status::not_found);
+    }
+
+    SECTION("8 concurrent rotations of one refresh token: one rotated, seven in grace")
+    {
+        REQUIRE(tokens.save_token(make_token("crt0", "cg", t0 + 86400, token_kind::refresh)));
+        auto at1 = make_token("cat1", "cg", t0 + 3700);
+        auto rt1 = make_token("crt1", "cg", t0 + 90000, token_kind::refresh);
+        std::atomic<int> rotated{0}, in_grace{0}, other{0}, same_time{0};
+        race(8, [&](int) {
+            refresh_rotation_request rq;
+            rq.old_signature = "crt0";
+            rq.now = at(t0 + 100);
+            rq.new_access = &at1;
+            rq.new_refresh = &rt1;
+            std::shared_ptr<token_record const> old;
+            auto st = tokens.rotate_refresh_token(rq, old);
+            if(st == rotate_status::rotated)
+                ++rotated;
+            else if(st == rotate_status::in_grace)
+                ++in_grace;
+            else
+                ++other;
+            if(old && old->rotated_at == at(t0 + 100))
+                ++same_time;
+        });
+        CHECK(rotated == 1);
+        CHECK(in_grace == 7);
+        CHECK(other == 0);
+        CHECK(same_time == 8);
+        CHECK(tokens.find_token("cat1"));
+        CHECK(tokens.find_token("crt1"));
+    }
+
+    SECTION("revoke_token removes one token only")
+    {
+        REQUIRE(tokens.save_token(make_token("one", "rv", t0 + 3600)));
+        REQUIRE(tokens.save_token(make_token("two", "rv", t0 + 3600)));
+        tokens.revoke_token("one");
+        CHECK(tokens.find_token("one") == nullptr);
+        CHECK(tokens.find_token("two") != nullptr);
+        CHECK(tokens.save_token(make_token("three", "rv", t0 + 3600))); // the grant lives on
+    }
+
+    SECTION("revoke_access_tokens keeps the refresh tokens and the kept access token")
+    {
+        REQUIRE(tokens.save_token(make_token("a1", "ra", t0 + 3600)));
+        REQUIRE(tokens.save_token(make_token("a2", "ra", t0 + 3600)));
+        REQUIRE(tokens.save_token(make_token("keep", "ra", t0 + 3600)));
+        REQUIRE(tokens.save_token(make_token("r1", "ra", t0 + 86400, token_kind::refresh)));
+        REQUIRE(tokens.save_token(make_token("b1", "rb", t0 + 3600)));
+        tokens.revoke_access_tokens("ra", "keep");
+        CHECK(tokens.find_token("a1") == nullptr);
+        CHECK(tokens.find_token("a2") == nullptr);
+        CHECK(tokens.find_token("keep") != nullptr);
+        CHECK(tokens.find_token("r1") != nullptr);
+        CHECK(tokens.find_token("b1") != nullptr);
+    }
+
+    SECTION("used codes stay replays past their expiry; sweeping forgets what expired")
+    {
+        codes.save_code(make_code("old-code", "og", t0 + 60));
+        REQUIRE(codes.consume_code("old-code").status == consume_status::consumed);
+        REQUIRE(tokens.save_token(make_token("short", "og", t0 + 60)));
+        auto forever = make_token("forever", "fg", 0, token_kind::refresh);
+        forever.expires_at = time_point::max();
+        REQUIRE(tokens.save_token(forever));
+        codes.save_code(make_code("fresh-code", "ng", t0 + 10000));
+        // Expired, but inside the replay window: still reported as a replay.
+        clock_seconds = t0 + 120;
+        CHECK(codes.consume_code("old-code").status == consume_status::already_used);
+        if(s.sweep)
+        {
+            s.sweep(at(t0 + 120)); // within the replay window: the used code stays
+            CHECK(codes.consume_code("old-code").status == consume_status::already_used);
+            CHECK(tokens.find_token("short") == nullptr); // expired tokens go at once
+            clock_seconds = t0 + 5000;
+            CHECK(s.sweep(at(t0 + 5000)) >= 1);
+            CHECK(codes.consume_code("old-code").status == consume_status::not_found);
+            CHECK(tokens.find_token("forever") != nullptr);
+            CHECK(codes.consume_code("fresh-code").status == consume_status::consumed);
+            // A revoked grant refuses saves for the whole replay window after its revocation.
+            tokens.revoke_grant("fg");
+            CHECK(s.sweep(at(t0 + 5000)) == 0);
+            CHECK_FALSE(tokens.save_token(make_token("again", "fg", t0 + 9000)));
+        }
+        else
+        {
+            CHECK(tokens.find_token("forever") != nullptr);
+            CHECK(codes.consume_code("fresh-code").status == consume_status::consumed);
+        }
+    }
+
+    SECTION("clients keep every field, redirect patterns included")
+    {
+        auto c = make_client();
+        s.add_client(c);
+        auto found = s.clients->find_client("seam");
+        REQUIRE(found);
+        check_same_client(*found, c);
+        CHECK(matches(*found, "https://acme.integrations.getseam.com/cb?x=1"));
+        CHECK_FALSE(matches(*found, "https://evilintegrations.getseam.com/cb"));
+        CHECK(matches(*found, "http://localhost:4000/oauth/callback"));
+        // Replacing a client replaces every field.
+        c.name = "Seam 2";
+        c.redirect_uris.clear();
+        c.redirect_uris.emplace_back("https://other.example.test/cb");
+        c.rotation.reset();
+        s.add_client(c);
+        found = s.clients->find_client("seam");
+        REQUIRE(found);
+        check_same_client(*found, c);
+    }
+
+    if(s.reopen)
+    {
+        SECTION("everything survives reopening the storage")
+        {
+            s.add_client(make_client());
+            codes.save_code(make_code("durable-code", "dg", t0 + 60));
+            codes.save_code(make_code("used-code", "ug", t0 + 60));
+            REQUIRE(codes.consume_code("used-code").status == consume_status::consumed);
+            REQUIRE(tokens.save_token(make_token("durable-at", "dg", t0 + 3600)));
+            tokens.revoke_grant("rg");
+            auto again = s.reopen();
+            auto c = again.clients->find_client("seam");
+            REQUIRE(c);
+            check_same_client(*c, make_client());
+            CHECK(again.tokens->find_token("durable-at") != nullptr);
+            CHECK(again.codes->consume_code("used-code").status == consume_status::already_used);
+            CHECK_FALSE(again.tokens->save_token(make_token("x", "rg", t0 + 3600)));
+            // Two instances on one storage see each other's writes at once.
+            CHECK(again.codes->consume_code("durable-code").status == consume_status::consumed);
+            CHECK(codes.consume_code("durable-code").status == consume_status::already_used);
+            REQUIRE(tokens.save_token(make_token("from-a", "dg", t0 + 3600)));
+            CHECK(again.tokens->find_token("from-a") != nullptr);
+            again.tokens->revoke_grant("dg");
+            CHECK(tokens.find_token("from-a") == nullptr);
+        }
+    }
+
+    if(s.raw_contents)
+    {
+        SECTION("no code or token is kept in clear: real flows, then the raw storage is read")
+        {
+            memory_user_store users;
+            users.add_user(test::owner_email, hash_password(test::owner_password, 1000), {"usr_42", "Owner"});
+            s.add_client(flow_driver::seam_client());
+            flow_driver f(*s.clients, *s.codes, *s.tokens, users, clock, refresh_rotation::rotate);
+            std::vector<std::string> secrets;
+            auto code = f.obtain_code();
+            secrets.push_back(code);
+            auto res = f.exchange(code);
+            REQUIRE(res.result_int() == 200);
+            auto access = flow_driver::field(res, "access_token");
+            auto refresh = flow_driver::field(res, "refresh_token");
+            REQUIRE(f.api_accepts(access));
+            auto refreshed = f.token({{"grant_type", "refresh_token"}, {"refresh_token", refresh}});
+            REQUIRE(refreshed.result_int() == 200);
+            auto access2 = flow_driver::field(refreshed, "access_token");
+            REQUIRE(f.api_accepts(access2));
+            for(auto const& t : {access, refresh, access2, flow_driver::field(refreshed, "refresh_token")})
+                secrets.push_back(t);
+            // And a second code, still unused, at rest.
+            secrets.push_back(f.obtain_code());
+
+            auto raw = s.raw_contents();
+            for(auto const& secret : secrets)
+            {
+                INFO(secret);
+                REQUIRE(secret.size() > 50);
+                auto dot = secret.find('.');
+                REQUIRE(dot != std::string::npos);
+                auto random_part = secret.substr(0, dot); // prefix + 256 random bits
+                auto signature = secret.substr(dot + 1);  // HMAC: what stores keep
+                CHECK(raw.find(secret) == std::string::npos);
+                CHECK(raw.find(random_part) == std::string::npos);
+                CHECK(raw.find(random_part.substr(7)) == std::string::npos);
+                // The dump really holds the rows: the signatures are there.
+                CHECK(raw.find(signature) != std::string::npos);
+            }
+            // The replay of the first code still works through the raw storage: it revokes.
+            auto replay = f.exchange(code);
+            CHECK(replay.result_int() == 400);
+            CHECK_FALSE(f.api_accepts(access2));
+        }
+    }
+}
+
+} // namespace conformance
