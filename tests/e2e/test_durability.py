@@ -9,6 +9,7 @@ the same files and checks that every token whose response had been received stil
 Usage: test_durability.py PATH/TO/intercom_server
 """
 import os
+import shutil
 import signal
 import stat
 import sys
@@ -125,6 +126,7 @@ def main():
         if again.stop() != 0:
             failed += 1
             print("FAIL server exit code")
+        shutil.rmtree(data, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
