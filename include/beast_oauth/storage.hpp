@@ -41,7 +41,7 @@ private:
 
     @par Thread Safety
     Implementations must be safe to call from many threads at once.
-    Any exception thrown becomes a `server_error` response (@ref store_unavailable:
+    Any exception thrown becomes a `server_error` response (@ref beast_oauth::store_unavailable "store_unavailable":
     `temporarily_unavailable`); its text is never sent.
 */
 class client_store
