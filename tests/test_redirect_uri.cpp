@@ -128,6 +128,16 @@ TEST_CASE("exact registrations need exact path, query and port")
     CHECK_FALSE(allowed(regs, "https://connect.getseam.com:/oauth/callback"));
     CHECK_FALSE(allowed(regs, "https://connect.getseam.com:99999/oauth/callback"));
     CHECK_FALSE(allowed(regs, "https://connect.getseam.com:0/oauth/callback"));
+    // Fuzz finding F2: ports above 65535 must not wrap (73979 would read as 8443).
+    std::vector<redirect_uri_pattern> port_regs;
+    port_regs.emplace_back("https://app.example.test:8443/x/*");
+    CHECK(allowed(port_regs, "https://app.example.test:8443/x/y"));
+    CHECK(allowed(port_regs, "https://app.example.test:08443/x/y"));
+    CHECK_FALSE(allowed(port_regs, "https://app.example.test:73979/x/y"));
+    CHECK_FALSE(allowed(regs, "http://localhost:99999/oauth/callback"));
+    CHECK_FALSE(allowed(regs, "http://[::1]:80881/oauth/callback"));
+    CHECK_FALSE(allowed(regs, "http://localhost:65536/oauth/callback"));
+    CHECK(allowed(regs, "http://localhost:65535/oauth/callback"));
     CHECK_FALSE(allowed(regs, "http://localhost:3020/oauth/callback/x"));
     CHECK_FALSE(allowed(regs, "http://localhost.evil.test:3020/oauth/callback"));
     CHECK_FALSE(allowed(regs, "http://127.0.0.1:3020/oauth/callback")); // registered as localhost
@@ -177,6 +187,8 @@ TEST_CASE("wildcard path matching stays under its prefix")
 TEST_CASE("invalid registrations throw with the reason")
 {
     CHECK_THROWS_AS(redirect_uri_pattern("https://*.com/*"), std::invalid_argument);
+    CHECK_THROWS_AS(redirect_uri_pattern("https://*/cb"), std::invalid_argument);      // fuzz finding F1
+    CHECK_THROWS_AS(redirect_uri_pattern("https://*:8443/cb"), std::invalid_argument);
     CHECK_THROWS_AS(redirect_uri_pattern("https://a*.example.com/"), std::invalid_argument);
     CHECK_THROWS_AS(redirect_uri_pattern("https://a.*.example.com/"), std::invalid_argument);
     CHECK_THROWS_AS(redirect_uri_pattern("https://example.com/*/x"), std::invalid_argument);

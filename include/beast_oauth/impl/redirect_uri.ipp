@@ -186,10 +186,19 @@ inline char const* parse_redirect_uri_impl(std::string_view text, parsed_redirec
 
     if(u.has_port())
     {
+        // Read the digits ourselves: Boost.URL 1.81's port_number() wraps some values above
+        // 65535 (73979 reads as 8443), which browsers refuse outright (WHATWG).
         auto p = u.port();
-        if(p.empty() || p.size() > 5 || u.port_number() == 0)
+        unsigned long value = 0;
+        for(char c : p)
+        {
+            if(!is_digit(c) || value > 65535)
+                return "redirect_uri port is invalid";
+            value = value * 10 + static_cast<unsigned long>(c - '0');
+        }
+        if(p.empty() || value == 0 || value > 65535)
             return "redirect_uri port is invalid";
-        out.port = u.port_number();
+        out.port = static_cast<std::uint16_t>(value);
     }
     else
         out.port = out.scheme == "https" ? 443 : 80;
@@ -216,6 +225,9 @@ BEAST_OAUTH_DECL redirect_uri_pattern::redirect_uri_pattern(std::string_view tex
     if(auto why = detail::parse_redirect_uri_impl(text, base_, true))
         throw std::invalid_argument(std::string("invalid redirect URI registration '") +
                                     std::string(text) + "': " + why);
+    if(base_.host == "*")
+        throw std::invalid_argument("invalid redirect URI registration '" + text_ +
+                                    "': a wildcard needs at least two labels after it");
     if(base_.host.compare(0, 2, "*.") == 0)
     {
         wildcard_host_ = true;
