@@ -9,6 +9,14 @@ packages=(build-essential cmake libboost1.81-dev libboost-json1.81-dev libboost-
 if [[ "${1:-}" == "--test" ]]; then
   # Socket-level tests: Debian's Python with requests-oauthlib (a standard OAuth client), openssl CLI for TLS.
   packages+=(python3 python3-requests python3-requests-oauthlib python3-authlib openssl)
+  # Fuzzing (clang 14 libFuzzer + ASan/UBSan runtimes), the browser test (Debian's chromium;
+  # playwright-core comes from npm into tests/browser), a font for its screenshots.
+  packages+=(clang libclang-rt-14-dev chromium fonts-dejavu-core)
+  # Node.js runs the differential and browser tests; the machine image ships Node 20, so
+  # Debian's nodejs/npm are installed only where there is no node at all.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    packages+=(nodejs npm)
+  fi
 fi
 
 missing=()
