@@ -13,7 +13,20 @@ scripts/install_deps.sh --test
 
 jobs=$(nproc)
 fuzz_seconds=${BEAST_OAUTH_FUZZ_SECONDS:-30}
-heavy() { if [[ -n "${BEAST_OAUTH_LOCK:-}" ]]; then flock "$BEAST_OAUTH_LOCK" "$@"; else "$@"; fi; }
+lock_wait=0
+heavy() {
+  if [[ -z "${BEAST_OAUTH_LOCK:-}" ]]; then
+    "$@"
+    return
+  fi
+  local t0 stamp rc=0
+  t0=$(date +%s)
+  stamp=$(mktemp)
+  flock "$BEAST_OAUTH_LOCK" bash -c 'date +%s >"$0"; exec "$@"' "$stamp" "$@" || rc=$?
+  lock_wait=$((lock_wait + $(cat "$stamp") - t0))
+  rm -f "$stamp"
+  return $rc
+}
 step() { echo "== $* ($(date +%T), ${SECONDS}s)"; }
 sanitizer_opts=(-DCMAKE_BUILD_TYPE= "-DCMAKE_CXX_FLAGS=-O1 -g" -DBEAST_OAUTH_BUILD_EXAMPLES=OFF
                 -DBEAST_OAUTH_INSTALL=OFF)
@@ -68,7 +81,7 @@ suite "unit and flow tests under ASan + UBSan" build/asan
 suite "concurrency tests under TSan" build/tsan
 suite "main suite" build/test -j 2
 
-echo "== done in ${SECONDS}s"
+echo "== done in ${SECONDS}s${BEAST_OAUTH_LOCK:+ (of which ${lock_wait}s waiting for $BEAST_OAUTH_LOCK)}"
 if [[ ${#failed_suites[@]} -gt 0 ]]; then
   echo "failed suites: ${failed_suites[*]}"
 fi
