@@ -4,7 +4,7 @@
 #                        the differential redirect test (WHATWG URL in Node.js), the browser test
 #   build/asan  -O1      the unit and flow tests under ASan + UBSan (any report fails)
 #   build/tsan  -O1      the [concurrency] tests under TSan (any report fails)
-#   build/fuzz  clang    each libFuzzer target for BEAST_OAUTH_FUZZ_SECONDS (default 30) seconds
+#   build/fuzz  clang    each libFuzzer target for BEAST_OAUTH_FUZZ_SECONDS (default 60) seconds
 # Ends with the suites' ctest summaries and one "total: N passed, N failed" line.
 # BEAST_OAUTH_LOCK=/path/to/lockfile runs each heavy step under flock (shared machines).
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 scripts/install_deps.sh --test
 
 jobs=$(nproc)
-fuzz_seconds=${BEAST_OAUTH_FUZZ_SECONDS:-30}
+fuzz_seconds=${BEAST_OAUTH_FUZZ_SECONDS:-60}
 lock_wait=0
 heavy() {
   if [[ -z "${BEAST_OAUTH_LOCK:-}" ]]; then
@@ -80,6 +80,12 @@ cat build/fuzz/fuzz/work/*/summary.txt 2>/dev/null || true
 suite "unit and flow tests under ASan + UBSan" build/asan
 suite "concurrency tests under TSan" build/tsan
 suite "main suite" build/test -j 2
+
+# The evidence figures (ctest shows test output only on failure).
+echo "== figures"
+cat build/fuzz/fuzz/work/*/summary.txt 2>/dev/null || true
+grep -hE '^  (candidates tried|accepted by|known finding|mismatches)' build/test/Testing/Temporary/LastTest.log 2>/dev/null || true
+grep -hE '^[0-9]+ passed, [0-9]+ failed$|^screenshots in ' build/test/Testing/Temporary/LastTest.log 2>/dev/null || true
 
 echo "== done in ${SECONDS}s${BEAST_OAUTH_LOCK:+ (of which ${lock_wait}s waiting for $BEAST_OAUTH_LOCK)}"
 if [[ ${#failed_suites[@]} -gt 0 ]]; then
