@@ -17,6 +17,14 @@ fi
 if [[ "${1:-}" == "--test" ]]; then
   # Warnings check with a second compiler (clang 14) and the Doxygen API reference check.
   packages+=(clang doxygen)
+  # Fuzzing (clang 14 libFuzzer + ASan/UBSan runtimes), the browser test (Debian's chromium;
+  # playwright-core comes from npm into tests/browser), a font for its screenshots.
+  packages+=(clang libclang-rt-14-dev chromium fonts-dejavu-core)
+  # Node.js runs the differential and browser tests; the machine image ships Node 20, so
+  # Debian's nodejs/npm are installed only where there is no node at all.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    packages+=(nodejs npm)
+  fi
 fi
 
 missing=()

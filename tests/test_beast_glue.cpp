@@ -22,7 +22,7 @@ TEST_CASE("targets that are not ours come back empty, untouched")
     CHECK_FALSE(beast_oauth::is_oauth_target(f.server, "/oauth/token/x"));
 }
 
-TEST_CASE("async_handle_request runs the endpoint on the work executor and completes on the caller's")
+TEST_CASE("async_handle_request runs the endpoint on the work executor and completes on the caller's", "[concurrency]")
 {
     fixture f;
     boost::asio::io_context io;
@@ -43,7 +43,7 @@ TEST_CASE("async_handle_request runs the endpoint on the work executor and compl
     CHECK(work_thread != io_thread);
 }
 
-TEST_CASE("async_handle_request with a handler bound to an io_context")
+TEST_CASE("async_handle_request with a handler bound to an io_context", "[concurrency]")
 {
     fixture f;
     boost::asio::io_context io;
