@@ -151,6 +151,10 @@ struct world_config
     bool jwt_access_tokens = false;
     bool jwt_codes = false;
     bool strict_profile = false;
+    /// Off: the worlds live for a whole fuzz run under a frozen clock, so a token bucket
+    /// would never refill and every input after the tenth wrong secret would only see 429
+    /// (the throttle itself is tested in tests/test_abuse_limits.cpp).
+    bool rate_limiting = false;
 };
 
 /** An authorization server over fresh in-memory stores with a fixed clock and key.
@@ -178,6 +182,7 @@ struct world
         o.profile = cfg.strict_profile ? beast_oauth::profile::strict : beast_oauth::profile::seam;
         o.clock = [] { return now(); };
         o.secret_key = std::string(32, 'k');
+        o.rate_limiting = cfg.rate_limiting;
         if(cfg.jwt_access_tokens || cfg.jwt_codes)
         {
             static auto const keys = make_keys();

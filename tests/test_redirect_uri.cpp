@@ -172,6 +172,34 @@ TEST_CASE("numeric and IP hosts")
     CHECK(parse_redirect_uri("https://[v1.x]/cb", p) != nullptr);
 }
 
+TEST_CASE("internationalized hosts: 'xn--' labels must be well-formed Punycode (RFC 3492, fuzz finding F3)")
+{
+    auto regs = seam_registrations();
+    // Real A-labels, as browsers send them: "bücher", Cyrillic "аррӏе", an emoji.
+    CHECK(allowed(regs, "https://xn--bcher-kva.integrations.getseam.com/cb"));
+    CHECK(allowed(regs, "https://xn--80ak6aa92e.integrations.getseam.com/cb"));
+    CHECK(allowed(regs, "https://xn--ls8h.integrations.getseam.com/cb"));
+    CHECK(allowed(regs, "https://XN--BCHER-KVA.integrations.getseam.com/cb")); // case-insensitive
+    // Browsers refuse these hosts (WHATWG URL: IDNA ToASCII fails), so the server must too.
+    parsed_redirect_uri p;
+    for(auto bad : {"https://xn--acme.integrations.getseam.com/cb",   // decodes to C1 controls
+                    "https://xn--a.integrations.getseam.com/cb",      // U+0080
+                    "https://xn---abc.integrations.getseam.com/cb",   // empty basic part, then '-'
+                    "https://xn--zzzzzzzzzzzzzzzzzzzz.integrations.getseam.com/cb", // truncated / overflow
+                    "https://xn--99999999999999999999a.integrations.getseam.com/cb", // code point overflow
+                    "https://xn--abc-.integrations.getseam.com/cb"})   // ASCII only, trailing '-'
+    {
+        INFO(bad);
+        auto why = parse_redirect_uri(bad, p);
+        REQUIRE(why != nullptr);
+    }
+    CHECK(std::string(parse_redirect_uri("https://xn--acme.example.com/cb", p)).find("Punycode") !=
+          std::string::npos);
+    CHECK_THROWS(redirect_uri_pattern{"https://xn--acme.example.com/cb"});
+    // Labels with "--" elsewhere are ordinary (browsers do not check hyphens).
+    CHECK(allowed(regs, "https://ab--cd.integrations.getseam.com/cb"));
+}
+
 TEST_CASE("wildcard path matching stays under its prefix")
 {
     std::vector<redirect_uri_pattern> regs;

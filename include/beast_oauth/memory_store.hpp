@@ -62,6 +62,22 @@ public:
 private:
     static constexpr std::size_t shard_count = 16;
 
+    /** A fixed-size map key: the 32 bytes a 43-character base64url signature encodes
+        (every signature and jti the server makes), or SHA-256 of any other string.
+        Keys live inside the map nodes and expiry queues: no heap string per entry,
+        and a lookup from a `string_view` allocates nothing. */
+    struct key
+    {
+        std::array<unsigned char, 32> bytes;
+        bool operator==(key const& o) const noexcept { return bytes == o.bytes; }
+    };
+    struct key_hash
+    {
+        // The bytes are an HMAC or SHA-256 output: uniform, and not chosen by a client.
+        std::size_t operator()(key const& k) const noexcept;
+    };
+    static key make_key(std::string_view s) noexcept;
+
     struct code_entry
     {
         code_record record;
@@ -70,31 +86,31 @@ private:
     struct expiry_item
     {
         time_point at;
-        std::string key;
+        key k;
     };
     template<class Value>
     struct shard
     {
         mutable std::mutex mutex;
-        std::unordered_map<std::string, Value> map;
+        std::unordered_map<key, Value, key_hash> map;
         std::deque<expiry_item> expiry; // roughly in expiry order: lifetimes are uniform
     };
     struct grant_entry
     {
-        std::vector<std::string> token_signatures;
+        std::vector<key> tokens;
         time_point expires{}; // latest expiry of its tokens
         bool revoked = false;
     };
 
-    static std::size_t shard_of(std::string_view key) noexcept;
+    static std::size_t shard_of(key const& k) noexcept;
     time_point now() const;
     void sweep_codes(shard<code_entry>& s, time_point now);
     void sweep_tokens(shard<std::shared_ptr<token_record const>>& s, time_point now);
     void sweep_grants(shard<grant_entry>& s, time_point now);
-    void insert_token_locked(shard<grant_entry>& g, grant_entry& grant, token_record const& record,
-                             time_point now);
-    std::shared_ptr<token_record const> find_locked(std::string_view signature) const;
-    void erase_token(std::string const& signature);
+    void insert_token_locked(shard<grant_entry>& g, grant_entry& grant, key const& grant_key,
+                             token_record const& record, time_point now);
+    std::shared_ptr<token_record const> find_locked(key const& k) const;
+    void erase_token(key const& k);
 
     clock_fn clock_;
     mutable std::mutex clients_mutex_;

@@ -90,7 +90,7 @@ const authority = (uri) => /^[a-zA-Z]+:\/\/(\[[^\]]*\]|[^/:?#]*)(?::(\d+))?/.exe
 const KNOWN = [
   {
     id: "F3",
-    what: "an 'xn--' label that is not valid Punycode/IDNA accepted; browsers refuse the host",
+    what: "an 'xn--' label that is well-formed Punycode but decodes to a character UTS #46 maps or disallows (the library checks RFC 3492, not Unicode's tables); browsers refuse the host",
     test: (uri) => {
       const m = authority(uri);
       return m !== null && m[1].split(".").some((l) => /^xn--/i.test(l));

@@ -3,7 +3,10 @@
 
 #include <beast_oauth/memory_store.hpp>
 #include <beast_oauth/secret_hash.hpp>
+#include <beast_oauth/detail/crypto.hpp>
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace beast_oauth {
 
@@ -17,9 +20,60 @@ BEAST_OAUTH_DECL memory_store::memory_store(clock_fn clock)
 {
 }
 
-BEAST_OAUTH_DECL std::size_t memory_store::shard_of(std::string_view key) noexcept
+BEAST_OAUTH_DECL std::size_t memory_store::key_hash::operator()(key const& k) const noexcept
 {
-    return std::hash<std::string_view>{}(key) % shard_count;
+    std::size_t h;
+    std::memcpy(&h, k.bytes.data(), sizeof h);
+    return h;
+}
+
+BEAST_OAUTH_DECL std::size_t memory_store::shard_of(key const& k) noexcept
+{
+    return k.bytes[31] % shard_count; // bytes other than the map hash's
+}
+
+BEAST_OAUTH_DECL memory_store::key memory_store::make_key(std::string_view s) noexcept
+{
+    // Canonical unpadded base64url of 32 bytes: 43 characters, the last carrying 2 zero bits.
+    // Decoded by hand: a lookup must not allocate (detail::base64url_decode fills a string).
+    static constexpr auto value = [](char c) noexcept -> int {
+        if(c >= 'A' && c <= 'Z') return c - 'A';
+        if(c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if(c >= '0' && c <= '9') return c - '0' + 52;
+        if(c == '-') return 62;
+        if(c == '_') return 63;
+        return -1;
+    };
+    key k;
+    if(s.size() == 43)
+    {
+        std::uint32_t acc = 0;
+        int bits = 0;
+        std::size_t n = 0;
+        bool ok = true;
+        for(char c : s)
+        {
+            int v = value(c);
+            if(v < 0)
+            {
+                ok = false;
+                break;
+            }
+            acc = (acc << 6) | static_cast<std::uint32_t>(v);
+            bits += 6;
+            if(bits >= 8)
+            {
+                bits -= 8;
+                k.bytes[n++] = static_cast<unsigned char>(acc >> bits);
+            }
+        }
+        // 43 * 6 = 258 bits: 32 bytes and 2 bits that must be zero (else two strings share a key).
+        if(ok && n == 32 && (acc & 3u) == 0)
+            return k;
+    }
+    // Any other string: SHA-256 (collision-resistant, so distinct strings keep distinct keys).
+    k.bytes = detail::sha256(s);
+    return k;
 }
 
 BEAST_OAUTH_DECL time_point memory_store::now() const
@@ -46,7 +100,7 @@ BEAST_OAUTH_DECL void memory_store::sweep_codes(shard<code_entry>& s, time_point
 {
     for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.front().at <= t; ++i)
     {
-        auto it = s.map.find(s.expiry.front().key);
+        auto it = s.map.find(s.expiry.front().k);
         if(it != s.map.end() && it->second.record.expires_at + replay_window <= t)
             s.map.erase(it);
         s.expiry.pop_front();
@@ -56,18 +110,20 @@ BEAST_OAUTH_DECL void memory_store::sweep_codes(shard<code_entry>& s, time_point
 BEAST_OAUTH_DECL void memory_store::save_code(code_record const& record)
 {
     auto t = now();
-    auto& s = codes_[shard_of(record.signature)];
+    auto k = make_key(record.signature);
+    auto& s = codes_[shard_of(k)];
     std::lock_guard<std::mutex> lock(s.mutex);
     sweep_codes(s, t);
-    s.map[record.signature] = code_entry{record, false};
-    s.expiry.push_back({record.expires_at + replay_window, record.signature});
+    s.map[k] = code_entry{record, false};
+    s.expiry.push_back({record.expires_at + replay_window, k});
 }
 
 BEAST_OAUTH_DECL consume_result memory_store::consume_code(std::string_view signature)
 {
-    auto& s = codes_[shard_of(signature)];
+    auto k = make_key(signature);
+    auto& s = codes_[shard_of(k)];
     std::lock_guard<std::mutex> lock(s.mutex);
-    auto it = s.map.find(std::string(signature));
+    auto it = s.map.find(k);
     consume_result r;
     if(it == s.map.end())
         return r;
@@ -79,7 +135,11 @@ BEAST_OAUTH_DECL consume_result memory_store::consume_code(std::string_view sign
     }
     it->second.used = true;
     r.status = consume_status::consumed;
-    r.record = it->second.record;
+    // The entry stays only for replay detection, which needs the grant: hand over the rest.
+    r.record = std::move(it->second.record);
+    it->second.record = code_record{};
+    it->second.record.grant_id = r.record.grant_id;
+    it->second.record.expires_at = r.record.expires_at;
     return r;
 }
 
@@ -87,11 +147,12 @@ BEAST_OAUTH_DECL consume_result memory_store::claim_code(std::string_view jti, s
                                                         time_point expires_at)
 {
     auto t = now();
-    auto& s = codes_[shard_of(jti)];
+    auto k = make_key(jti);
+    auto& s = codes_[shard_of(k)];
     std::lock_guard<std::mutex> lock(s.mutex);
     sweep_codes(s, t);
     consume_result r;
-    auto [it, inserted] = s.map.try_emplace(std::string(jti));
+    auto [it, inserted] = s.map.try_emplace(k);
     if(!inserted)
     {
         r.status = consume_status::already_used;
@@ -99,10 +160,9 @@ BEAST_OAUTH_DECL consume_result memory_store::claim_code(std::string_view jti, s
         return r;
     }
     it->second.used = true;
-    it->second.record.signature = std::string(jti);
     it->second.record.grant_id = std::string(grant_id);
     it->second.record.expires_at = expires_at;
-    s.expiry.push_back({expires_at + replay_window, std::string(jti)});
+    s.expiry.push_back({expires_at + replay_window, k});
     r.status = consume_status::consumed;
     r.record.grant_id = std::string(grant_id);
     return r;
@@ -112,7 +172,7 @@ BEAST_OAUTH_DECL void memory_store::sweep_tokens(shard<std::shared_ptr<token_rec
 {
     for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.front().at <= t; ++i)
     {
-        auto it = s.map.find(s.expiry.front().key);
+        auto it = s.map.find(s.expiry.front().k);
         if(it != s.map.end() && it->second->expires_at <= t)
             s.map.erase(it);
         s.expiry.pop_front();
@@ -125,7 +185,7 @@ BEAST_OAUTH_DECL void memory_store::sweep_grants(shard<grant_entry>& s, time_poi
     // late replay still finds it revoked). Grants with a non-expiring token stay.
     for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.front().at <= t; ++i)
     {
-        auto it = s.map.find(s.expiry.front().key);
+        auto it = s.map.find(s.expiry.front().k);
         if(it != s.map.end() && it->second.expires != time_point::max() &&
            it->second.expires + replay_window <= t)
             s.map.erase(it);
@@ -134,94 +194,100 @@ BEAST_OAUTH_DECL void memory_store::sweep_grants(shard<grant_entry>& s, time_poi
 }
 
 BEAST_OAUTH_DECL void memory_store::insert_token_locked(shard<grant_entry>& g, grant_entry& grant,
-                                                       token_record const& record, time_point t)
+                                                       key const& grant_key, token_record const& record,
+                                                       time_point t)
 {
-    grant.token_signatures.push_back(record.signature);
+    auto k = make_key(record.signature);
+    grant.tokens.push_back(k);
     if(record.expires_at > grant.expires)
     {
         grant.expires = record.expires_at;
         if(grant.expires != time_point::max())
-            g.expiry.push_back({grant.expires + replay_window, record.grant_id});
+            g.expiry.push_back({grant.expires + replay_window, grant_key});
     }
-    auto& s = tokens_[shard_of(record.signature)];
+    auto& s = tokens_[shard_of(k)];
     std::lock_guard<std::mutex> lock(s.mutex);
     sweep_tokens(s, t);
-    s.map[record.signature] = std::make_shared<token_record const>(record);
+    s.map[k] = std::make_shared<token_record const>(record);
     if(record.expires_at != time_point::max())
-        s.expiry.push_back({record.expires_at, record.signature});
+        s.expiry.push_back({record.expires_at, k});
 }
 
-BEAST_OAUTH_DECL std::shared_ptr<token_record const> memory_store::find_locked(std::string_view signature) const
+BEAST_OAUTH_DECL std::shared_ptr<token_record const> memory_store::find_locked(key const& k) const
 {
-    auto& s = tokens_[shard_of(signature)];
+    auto& s = tokens_[shard_of(k)];
     std::lock_guard<std::mutex> lock(s.mutex);
-    auto it = s.map.find(std::string(signature));
+    auto it = s.map.find(k);
     return it == s.map.end() ? nullptr : it->second;
 }
 
-BEAST_OAUTH_DECL void memory_store::erase_token(std::string const& signature)
+BEAST_OAUTH_DECL void memory_store::erase_token(key const& k)
 {
-    auto& s = tokens_[shard_of(signature)];
+    auto& s = tokens_[shard_of(k)];
     std::lock_guard<std::mutex> lock(s.mutex);
-    s.map.erase(signature);
+    s.map.erase(k);
 }
 
 BEAST_OAUTH_DECL bool memory_store::save_token(token_record const& record)
 {
     auto t = now();
-    auto& g = grants_[shard_of(record.grant_id)];
+    auto gk = make_key(record.grant_id);
+    auto& g = grants_[shard_of(gk)];
     // The grant's lock is held while the token is inserted, so a concurrent
     // revoke_grant either sees this token or makes this call fail.
     std::lock_guard<std::mutex> grant_lock(g.mutex);
     sweep_grants(g, t);
-    auto git = g.map.try_emplace(record.grant_id).first;
+    auto git = g.map.try_emplace(gk).first;
     if(git->second.revoked)
         return false;
-    insert_token_locked(g, git->second, record, t);
+    insert_token_locked(g, git->second, gk, record, t);
     return true;
 }
 
 BEAST_OAUTH_DECL std::shared_ptr<token_record const> memory_store::find_token(std::string_view signature) const
 {
-    return find_locked(signature);
+    return find_locked(make_key(signature));
 }
 
 BEAST_OAUTH_DECL void memory_store::revoke_grant(std::string_view grant_id)
 {
-    std::vector<std::string> signatures;
+    std::vector<key> tokens;
     {
-        auto& g = grants_[shard_of(grant_id)];
+        auto gk = make_key(grant_id);
+        auto& g = grants_[shard_of(gk)];
         std::lock_guard<std::mutex> lock(g.mutex);
-        auto [it, inserted] = g.map.try_emplace(std::string(grant_id));
+        auto [it, inserted] = g.map.try_emplace(gk);
         it->second.revoked = true;
-        signatures.swap(it->second.token_signatures);
+        tokens.swap(it->second.tokens);
         if(inserted)
         {
             it->second.expires = now();
-            g.expiry.push_back({it->second.expires + replay_window, std::string(grant_id)});
+            g.expiry.push_back({it->second.expires + replay_window, gk});
         }
     }
-    for(auto const& sig : signatures)
-        erase_token(sig);
+    for(auto const& k : tokens)
+        erase_token(k);
 }
 
 BEAST_OAUTH_DECL void memory_store::revoke_token(std::string_view signature)
 {
-    erase_token(std::string(signature));
+    erase_token(make_key(signature));
 }
 
 BEAST_OAUTH_DECL rotate_status memory_store::rotate_refresh_token(refresh_rotation_request const& request,
                                                                   std::shared_ptr<token_record const>& old_out)
 {
-    auto old = find_locked(request.old_signature);
+    auto old_key = make_key(request.old_signature);
+    auto old = find_locked(old_key);
     if(!old || old->kind != token_kind::refresh)
         return rotate_status::not_found;
-    auto& g = grants_[shard_of(old->grant_id)];
+    auto gk = make_key(old->grant_id);
+    auto& g = grants_[shard_of(gk)];
     std::lock_guard<std::mutex> grant_lock(g.mutex);
-    auto git = g.map.find(old->grant_id);
+    auto git = g.map.find(gk);
     if(git == g.map.end() || git->second.revoked)
         return rotate_status::not_found;
-    old = find_locked(request.old_signature); // re-read under the grant lock
+    old = find_locked(old_key); // re-read under the grant lock
     if(!old)
         return rotate_status::not_found;
     old_out = old;
@@ -234,39 +300,41 @@ BEAST_OAUTH_DECL rotate_status memory_store::rotate_refresh_token(refresh_rotati
     if(rotated->expires_at > request.now + rotated_retention)
         rotated->expires_at = request.now + rotated_retention;
     {
-        auto& s = tokens_[shard_of(old->signature)];
+        auto& s = tokens_[shard_of(old_key)];
         std::lock_guard<std::mutex> lock(s.mutex);
-        s.map[old->signature] = rotated;
-        s.expiry.push_back({rotated->expires_at, old->signature});
+        s.map[old_key] = rotated;
+        s.expiry.push_back({rotated->expires_at, old_key});
     }
     old_out = rotated;
     if(request.new_access)
-        insert_token_locked(g, git->second, *request.new_access, request.now);
+        insert_token_locked(g, git->second, gk, *request.new_access, request.now);
     if(request.new_refresh)
-        insert_token_locked(g, git->second, *request.new_refresh, request.now);
+        insert_token_locked(g, git->second, gk, *request.new_refresh, request.now);
     return rotate_status::rotated;
 }
 
 BEAST_OAUTH_DECL void memory_store::revoke_access_tokens(std::string_view grant_id,
                                                          std::string_view keep_signature)
 {
-    auto& g = grants_[shard_of(grant_id)];
+    auto gk = make_key(grant_id);
+    auto keep = make_key(keep_signature);
+    auto& g = grants_[shard_of(gk)];
     std::lock_guard<std::mutex> grant_lock(g.mutex);
-    auto git = g.map.find(std::string(grant_id));
+    auto git = g.map.find(gk);
     if(git == g.map.end())
         return;
-    auto& sigs = git->second.token_signatures;
-    sigs.erase(std::remove_if(sigs.begin(), sigs.end(),
-                              [&](std::string const& sig) {
-                                  if(sig == keep_signature)
-                                      return false;
-                                  auto t = find_locked(sig);
-                                  if(t && t->kind != token_kind::access)
-                                      return false;
-                                  erase_token(sig);
-                                  return true;
-                              }),
-               sigs.end());
+    auto& tokens = git->second.tokens;
+    tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
+                                [&](key const& k) {
+                                    if(k == keep)
+                                        return false;
+                                    auto t = find_locked(k);
+                                    if(t && t->kind != token_kind::access)
+                                        return false;
+                                    erase_token(k);
+                                    return true;
+                                }),
+                 tokens.end());
 }
 
 BEAST_OAUTH_DECL std::size_t memory_store::code_count() const

@@ -4,6 +4,7 @@
 #include <beast_oauth/redirect_uri.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#include <cstdint>
 #include <stdexcept>
 
 namespace beast_oauth {
@@ -41,6 +42,83 @@ inline bool is_numeric_label(std::string_view label) noexcept
     return !label.empty();
 }
 
+// RFC 3492 section 6.2 (Punycode decoding), run only to tell whether an "xn--" label is a
+// well-formed A-label: browsers (WHATWG URL, UTS #46 ToASCII) refuse a host whose "xn--" label
+// does not decode, so a registration or redirect_uri carrying one can never be followed.
+// Hand-written because none of our dependencies (Boost, OpenSSL) implements Punycode; the
+// decoded code points are only checked, never used. Not checked: UTS #46's mapping tables
+// (an A-label decoding to a mapped or disallowed character, such as "xn--a-ecp" for "a\u2488",
+// passes here and is refused by browsers: the redirect fails closed; see fuzz/findings F3).
+inline bool is_punycode_a_label(std::string_view label) noexcept
+{
+    if(label.size() < 5 || !(ascii_lower(label[0]) == 'x' && ascii_lower(label[1]) == 'n' &&
+                             label[2] == '-' && label[3] == '-'))
+        return false;
+    auto input = label.substr(4);
+    constexpr std::uint32_t base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700;
+    constexpr std::uint32_t max_code_point = 0x10FFFF;
+    auto adapt = [](std::uint32_t delta, std::uint32_t numpoints, bool first) {
+        delta = first ? delta / damp : delta / 2;
+        delta += delta / numpoints;
+        std::uint32_t k = 0;
+        while(delta > ((base - tmin) * tmax) / 2)
+        {
+            delta /= base - tmin;
+            k += base;
+        }
+        return k + (base - tmin + 1) * delta / (delta + skew);
+    };
+    auto digit = [](char c) -> std::uint32_t {
+        if(is_digit(c)) return static_cast<std::uint32_t>(c - '0' + 26);
+        c = ascii_lower(c);
+        if(c >= 'a' && c <= 'z') return static_cast<std::uint32_t>(c - 'a');
+        return base; // not a digit
+    };
+    // Basic code points: everything before the last delimiter.
+    auto last_dash = input.rfind('-');
+    std::uint32_t out = 0;
+    std::size_t pos = 0;
+    if(last_dash != std::string_view::npos)
+    {
+        if(last_dash == 0)
+            return false; // "xn---..." has an empty basic part followed by a delimiter
+        out = static_cast<std::uint32_t>(last_dash);
+        pos = last_dash + 1;
+    }
+    if(pos >= input.size())
+        return false; // nothing encoded: an all-ASCII label, not an A-label
+    std::uint32_t n = 0x80, i = 0, bias = 72;
+    while(pos < input.size())
+    {
+        std::uint32_t old_i = i, w = 1;
+        for(std::uint32_t k = base;; k += base)
+        {
+            if(pos >= input.size())
+                return false;
+            std::uint32_t d = digit(input[pos++]);
+            if(d >= base || d > (0xFFFFFFFFu - i) / w)
+                return false;
+            i += d * w;
+            std::uint32_t t = k <= bias ? tmin : (k >= bias + tmax ? tmax : k - bias);
+            if(d < t)
+                break;
+            if(w > 0xFFFFFFFFu / (base - t))
+                return false;
+            w *= base - t;
+        }
+        ++out;
+        bias = adapt(i - old_i, out, old_i == 0);
+        if(i / out > max_code_point - n)
+            return false;
+        n += i / out;
+        i %= out;
+        if(n < 0xA0 || (n >= 0xD800 && n <= 0xDFFF))
+            return false; // C1 controls (UTS #46 disallows them) and surrogates
+        ++i;
+    }
+    return true;
+}
+
 // Checks a reg-name host and returns it lower-cased; `allow_wildcard` lets the first label be "*".
 inline char const* check_dns_host(std::string_view host, bool allow_wildcard, std::string& out)
 {
@@ -71,6 +149,10 @@ inline char const* check_dns_host(std::string_view host, bool allow_wildcard, st
                     return "a '*' may only stand as the whole leftmost host label";
                 if(label.front() == '-' || label.back() == '-')
                     return "redirect_uri host label starts or ends with '-'";
+                if(label.size() >= 4 && label[2] == '-' && label[3] == '-' &&
+                   ascii_lower(label[0]) == 'x' && ascii_lower(label[1]) == 'n' &&
+                   !is_punycode_a_label(label))
+                    return "redirect_uri host has an 'xn--' label that is not valid Punycode";
             }
             last_label = label;
             label_start = i + 1;
