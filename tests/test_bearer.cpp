@@ -69,6 +69,14 @@ TEST_CASE("invalid, expired, revoked and malformed tokens")
     // the last character changed (to 'B' when it already is 'A': 1 token in 64 ends with 'A')
     check("Bearer " + token.substr(0, token.size() - 1) + (token.back() == 'A' ? "B" : "A"), 401, "invalid_token");
     check("Bearer " + token + "x", 401, "invalid_token");
+    {
+        // The same signature bytes written with the last symbol's 2 spare bits set: an alias
+        // of the genuine MAC, refused (only the canonical encoding is the token).
+        static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        auto v = std::string_view(alphabet).find(token.back());
+        REQUIRE((v & 3) == 0);
+        check("Bearer " + token.substr(0, token.size() - 1) + alphabet[v | 1], 401, "invalid_token");
+    }
     check("Bearer", 400, "invalid_request");
     check("Bearer a b", 400, "invalid_request");
     check("Bearer t\"oken", 400, "invalid_request");

@@ -49,3 +49,32 @@ TEST_CASE("random tokens differ and constant_time_equal compares exactly")
     CHECK_FALSE(constant_time_equal("abc", "abd"));
     CHECK_FALSE(constant_time_equal("abc", "abcd"));
 }
+
+TEST_CASE("base64url_decode_digest: exactly 43 canonical characters of 32 bytes")
+{
+    for(int i = 0; i < 64; ++i)
+    {
+        auto s = random_base64url(32);
+        digest256 d{};
+        REQUIRE(base64url_decode_digest(s, d));
+        CHECK(base64url_encode(d.data(), d.size()) == s);
+    }
+    auto d0 = sha256("abc");
+    auto s = base64url_encode(d0.data(), d0.size()); // ends in '0' (value 52: low bits zero)
+    digest256 d{};
+    REQUIRE(base64url_decode_digest(s, d));
+    CHECK(d == d0);
+    // The last symbol carries 2 spare bits: '1' (53) decodes to the same bytes, so it must be refused.
+    auto alias = s;
+    alias.back() = '1';
+    CHECK_FALSE(base64url_decode_digest(alias, d));
+    CHECK_FALSE(base64url_decode_digest(s.substr(1), d));           // 42 characters
+    CHECK_FALSE(base64url_decode_digest(s + "A", d));               // 44 characters
+    for(char bad : {'+', '/', '=', '.', '\0', '\x80', ' '})
+    {
+        auto t = s;
+        t[7] = bad;
+        INFO(int(static_cast<unsigned char>(bad)));
+        CHECK_FALSE(base64url_decode_digest(t, d));
+    }
+}

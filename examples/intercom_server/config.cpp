@@ -103,6 +103,7 @@ server_config load_config(std::string const& path)
     server_config cfg;
     cfg.demo = o.contains("demo") && o.at("demo").is_bool() && o.at("demo").as_bool();
     cfg.access_log = !(o.contains("access_log") && o.at("access_log").is_bool() && !o.at("access_log").as_bool());
+    cfg.audit_log = !(o.contains("audit_log") && o.at("audit_log").is_bool() && !o.at("audit_log").as_bool());
     parse_listen(get_string(o, "listen", "top level", false, "127.0.0.1:8080"), cfg);
     cfg.oauth.issuer = get_string(o, "issuer", "top level"); // empty: derived from the bound port
     auto profile = get_string(o, "profile", "top level", false, "seam");

@@ -29,6 +29,7 @@ struct server_config
     bool uses_jwt = false;
     /// One log line per request (method, path, status, time); off for load tests.
     bool access_log = true;
+    bool audit_log = true; // the library's audit events, one line each on stdout
     /// "memory", "sqlite:PATH" or "postgres:CONNINFO" (--store overrides); see store.hpp.
     std::string store = "memory";
     beast_oauth::server_options oauth;

@@ -400,16 +400,19 @@ int main(int argc, char** argv)
         cfg.oauth.log = [](beast_oauth::log_event const& e) {
             log_line(std::string("oauth event: ") + std::string(e.name) + ": " + std::string(e.detail));
         };
-        cfg.oauth.audit = [](beast_oauth::audit_event const& e) {
-            // Identifiers only: the library never puts a secret, code or token in an event.
-            std::string line = "audit " + std::string(beast_oauth::audit_event_name(e.type));
-            for(auto [k, v] : {std::pair<char const*, std::string_view>{"client", e.client_id}, {"sub", e.subject},
-                               {"user", e.username}, {"addr", e.remote_address}, {"grant", e.grant_id},
-                               {"detail", e.detail}})
-                if(!v.empty())
-                    line += std::string(" ") + k + "=" + std::string(v.substr(0, 128));
-            log_line(line);
-        };
+        if(cfg.audit_log)
+        {
+            cfg.oauth.audit = [](beast_oauth::audit_event const& e) {
+                // Identifiers only: the library never puts a secret, code or token in an event.
+                std::string line = "audit " + std::string(beast_oauth::audit_event_name(e.type));
+                for(auto [k, v] : {std::pair<char const*, std::string_view>{"client", e.client_id}, {"sub", e.subject},
+                                   {"user", e.username}, {"addr", e.remote_address}, {"grant", e.grant_id},
+                                   {"detail", e.detail}})
+                    if(!v.empty())
+                        line += std::string(" ") + k + "=" + std::string(v.substr(0, 128));
+                log_line(line);
+            };
+        }
 
         if(cfg.uses_jwt)
         {
@@ -441,6 +444,8 @@ int main(int argc, char** argv)
         shared_state state{oauth, router, work_pool, cfg.access_log};
         if(!cfg.access_log)
             std::cout << "access log off (\"access_log\": false)\n";
+        if(!cfg.audit_log)
+            std::cout << "audit log off (\"audit_log\": false): security events are not recorded\n";
         if(cfg.password_hash_iterations < 100000)
             std::cout << "NOTE: password_hash_iterations=" << cfg.password_hash_iterations
                       << ": passwords are hashed cheaply (load-test setting, not for production)\n";

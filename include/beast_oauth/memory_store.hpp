@@ -76,7 +76,7 @@ private:
         // The bytes are an HMAC or SHA-256 output: uniform, and not chosen by a client.
         std::size_t operator()(key const& k) const noexcept;
     };
-    static key make_key(std::string_view s) noexcept;
+    static key make_key(std::string_view s);
 
     struct code_entry
     {

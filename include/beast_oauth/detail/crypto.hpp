@@ -38,7 +38,7 @@ public:
     BEAST_OAUTH_DECL digest256 mac(std::string_view data) const;
 
 private:
-    std::shared_ptr<void> inner_, outer_; // EVP_MD_CTX, opaque here to keep OpenSSL out of the header
+    std::shared_ptr<void> inner_, outer_; // SHA256_CTX (or EVP_MD_CTX), opaque: no OpenSSL in the header
 };
 
 /// The 43-character unpadded base64url form of a 32-byte digest, without allocating.
@@ -49,6 +49,9 @@ BEAST_OAUTH_DECL std::string base64url_encode(void const* data, std::size_t n);
 
 /// Decodes unpadded base64url; false on any character outside the alphabet or bad length.
 BEAST_OAUTH_DECL bool base64url_decode(std::string_view in, std::string& out);
+
+/// Decodes the canonical 43-character unpadded base64url form of 32 bytes, without allocating.
+BEAST_OAUTH_DECL bool base64url_decode_digest(std::string_view in, digest256& out) noexcept;
 
 /// Decodes standard padded base64 (RFC 4648 4), as used by HTTP Basic; strict.
 BEAST_OAUTH_DECL bool base64_decode(std::string_view in, std::string& out);

@@ -5,7 +5,6 @@
 #include <beast_oauth/secret_hash.hpp>
 #include <beast_oauth/detail/crypto.hpp>
 #include <algorithm>
-#include <cstdint>
 #include <cstring>
 
 namespace beast_oauth {
@@ -32,45 +31,12 @@ BEAST_OAUTH_DECL std::size_t memory_store::shard_of(key const& k) noexcept
     return k.bytes[31] % shard_count; // bytes other than the map hash's
 }
 
-BEAST_OAUTH_DECL memory_store::key memory_store::make_key(std::string_view s) noexcept
+BEAST_OAUTH_DECL memory_store::key memory_store::make_key(std::string_view s)
 {
-    // Canonical unpadded base64url of 32 bytes: 43 characters, the last carrying 2 zero bits.
-    // Decoded by hand: a lookup must not allocate (detail::base64url_decode fills a string).
-    static constexpr auto value = [](char c) noexcept -> int {
-        if(c >= 'A' && c <= 'Z') return c - 'A';
-        if(c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if(c >= '0' && c <= '9') return c - '0' + 52;
-        if(c == '-') return 62;
-        if(c == '_') return 63;
-        return -1;
-    };
     key k;
-    if(s.size() == 43)
-    {
-        std::uint32_t acc = 0;
-        int bits = 0;
-        std::size_t n = 0;
-        bool ok = true;
-        for(char c : s)
-        {
-            int v = value(c);
-            if(v < 0)
-            {
-                ok = false;
-                break;
-            }
-            acc = (acc << 6) | static_cast<std::uint32_t>(v);
-            bits += 6;
-            if(bits >= 8)
-            {
-                bits -= 8;
-                k.bytes[n++] = static_cast<unsigned char>(acc >> bits);
-            }
-        }
-        // 43 * 6 = 258 bits: 32 bytes and 2 bits that must be zero (else two strings share a key).
-        if(ok && n == 32 && (acc & 3u) == 0)
-            return k;
-    }
+    // The canonical unpadded base64url of 32 bytes (every signature and jti the server makes).
+    if(detail::base64url_decode_digest(s, k.bytes))
+        return k;
     // Any other string: SHA-256 (collision-resistant, so distinct strings keep distinct keys).
     k.bytes = detail::sha256(s);
     return k;

@@ -56,8 +56,12 @@ BEAST_OAUTH_DECL std::optional<std::string_view> token_codec::verify(std::string
         return std::nullopt;
     auto body = token.substr(0, prefix.size() + detail::token_b64_size);
     auto sig = token.substr(body.size() + 1);
-    auto mac = detail::base64url_digest(key_.mac(body));
-    if(!detail::constant_time_equal(std::string_view(mac.data(), mac.size()), sig))
+    // Compare the raw MACs (the decode also refuses non-canonical encodings of one MAC).
+    detail::digest256 presented;
+    if(!detail::base64url_decode_digest(sig, presented))
+        return std::nullopt;
+    auto mac = key_.mac(body);
+    if(!detail::constant_time_equal(detail::as_view(mac), detail::as_view(presented)))
         return std::nullopt;
     return sig;
 }

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -106,6 +107,24 @@ BEAST_OAUTH_DECL digest256 hmac_sha256(std::string_view key, std::string_view da
     return hmac_sha256_key(key).mac(data);
 }
 
+// The keyed states are plain SHA256_CTX structs, copied by value per MAC: OpenSSL 3's
+// EVP_MD_CTX_copy_ex duplicates the provider context on the heap every time (malloc, cleanse,
+// free: a third of a bearer check). SHA256_Init/Update/Final are deprecated in OpenSSL 3 but
+// present in every default build, and run the same assembly (SHA-NI where the CPU has it);
+// builds without the deprecated API fall back to EVP.
+#if defined(OPENSSL_NO_DEPRECATED_3_0)
+#define BEAST_OAUTH_HMAC_EVP 1
+#else
+#define BEAST_OAUTH_HMAC_EVP 0
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#elif defined(_MSC_VER)
+#pragma warning(push)
+#pragma warning(disable : 4996)
+#endif
+#endif
+
 BEAST_OAUTH_DECL hmac_sha256_key::hmac_sha256_key(std::string_view key)
 {
     // RFC 2104: keys longer than the block are hashed first; pads are key XOR 0x36 / 0x5c.
@@ -121,10 +140,19 @@ BEAST_OAUTH_DECL hmac_sha256_key::hmac_sha256_key(std::string_view key)
         unsigned char p[64];
         for(std::size_t i = 0; i < sizeof(p); ++i)
             p[i] = static_cast<unsigned char>(block[i] ^ pad);
+#if BEAST_OAUTH_HMAC_EVP
         std::shared_ptr<EVP_MD_CTX> ctx(EVP_MD_CTX_new(), md_ctx_free{});
         if(!ctx || EVP_DigestInit_ex2(ctx.get(), sha256_md(), nullptr) != 1 ||
            EVP_DigestUpdate(ctx.get(), p, sizeof(p)) != 1)
             throw std::runtime_error("beast_oauth: HMAC key setup failed");
+#else
+        auto ctx = std::shared_ptr<SHA256_CTX>(new SHA256_CTX, [](SHA256_CTX* c) {
+            OPENSSL_cleanse(c, sizeof(*c));
+            delete c;
+        });
+        if(SHA256_Init(ctx.get()) != 1 || SHA256_Update(ctx.get(), p, sizeof(p)) != 1)
+            throw std::runtime_error("beast_oauth: HMAC key setup failed");
+#endif
         OPENSSL_cleanse(p, sizeof(p));
         return std::static_pointer_cast<void>(ctx);
     };
@@ -136,6 +164,7 @@ BEAST_OAUTH_DECL hmac_sha256_key::hmac_sha256_key(std::string_view key)
 BEAST_OAUTH_DECL digest256 hmac_sha256_key::mac(std::string_view data) const
 {
     digest256 inner{}, out{};
+#if BEAST_OAUTH_HMAC_EVP
     unsigned len = 0;
     auto* ctx = scratch_ctx();
     if(!ctx || EVP_MD_CTX_copy_ex(ctx, static_cast<EVP_MD_CTX const*>(inner_.get())) != 1 ||
@@ -143,8 +172,26 @@ BEAST_OAUTH_DECL digest256 hmac_sha256_key::mac(std::string_view data) const
        EVP_MD_CTX_copy_ex(ctx, static_cast<EVP_MD_CTX const*>(outer_.get())) != 1 ||
        EVP_DigestUpdate(ctx, inner.data(), inner.size()) != 1 || EVP_DigestFinal_ex(ctx, out.data(), &len) != 1)
         throw std::runtime_error("beast_oauth: HMAC-SHA-256 failed");
+#else
+    SHA256_CTX c = *static_cast<SHA256_CTX const*>(inner_.get());
+    if(SHA256_Update(&c, data.data(), data.size()) != 1 || SHA256_Final(inner.data(), &c) != 1)
+        throw std::runtime_error("beast_oauth: HMAC-SHA-256 failed");
+    c = *static_cast<SHA256_CTX const*>(outer_.get());
+    if(SHA256_Update(&c, inner.data(), inner.size()) != 1 || SHA256_Final(out.data(), &c) != 1)
+        throw std::runtime_error("beast_oauth: HMAC-SHA-256 failed");
+    OPENSSL_cleanse(&c, sizeof(c));
+#endif
     return out;
 }
+
+#if !BEAST_OAUTH_HMAC_EVP
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#elif defined(_MSC_VER)
+#pragma warning(pop)
+#endif
+#endif
+#undef BEAST_OAUTH_HMAC_EVP
 
 namespace {
 constexpr char b64url_alphabet[] =
@@ -152,12 +199,28 @@ constexpr char b64url_alphabet[] =
 constexpr char b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+// Symbol -> value tables (-1: not in the alphabet); a lookup, not a search or a branch per
+// character class (random token characters defeat branch prediction).
+struct b64_table
+{
+    signed char v[256];
+};
+constexpr b64_table make_b64_table(char const* alphabet)
+{
+    b64_table t{};
+    for(auto& x : t.v)
+        x = -1;
+    for(int i = 0; i < 64; ++i)
+        t.v[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
+    return t;
+}
+constexpr b64_table b64url_values = make_b64_table(b64url_alphabet);
+constexpr b64_table b64_values = make_b64_table(b64_alphabet);
+
 inline int b64_value(char c, char const* alphabet) noexcept
 {
-    for(int i = 0; i < 64; ++i)
-        if(alphabet[i] == c)
-            return i;
-    return -1;
+    auto const& t = alphabet == b64url_alphabet ? b64url_values : b64_values;
+    return t.v[static_cast<unsigned char>(c)];
 }
 
 // Decodes groups of 4 symbols of `alphabet`; `in` holds no padding.
@@ -239,6 +302,33 @@ BEAST_OAUTH_DECL std::string base64url_encode(void const* data, std::size_t n)
 BEAST_OAUTH_DECL bool base64url_decode(std::string_view in, std::string& out)
 {
     return decode_unpadded(in, out, b64url_alphabet);
+}
+
+BEAST_OAUTH_DECL bool base64url_decode_digest(std::string_view in, digest256& out) noexcept
+{
+    if(in.size() != 43)
+        return false;
+    auto val = [&](std::size_t i) noexcept {
+        return static_cast<int>(b64url_values.v[static_cast<unsigned char>(in[i])]);
+    };
+    // Ten independent groups of 4 symbols -> 3 bytes, then 3 symbols -> 2 bytes + 2 zero bits.
+    int bad = 0;
+    std::size_t o = 0;
+    for(std::size_t i = 0; i < 40; i += 4)
+    {
+        int a = val(i), b = val(i + 1), c = val(i + 2), d = val(i + 3);
+        bad |= a | b | c | d; // any -1 sets the sign bit
+        unsigned v = (unsigned(a & 63) << 18) | (unsigned(b & 63) << 12) | (unsigned(c & 63) << 6) | unsigned(d & 63);
+        out[o++] = static_cast<unsigned char>(v >> 16);
+        out[o++] = static_cast<unsigned char>(v >> 8);
+        out[o++] = static_cast<unsigned char>(v);
+    }
+    int a = val(40), b = val(41), c = val(42);
+    bad |= a | b | c;
+    unsigned v = (unsigned(a & 63) << 12) | (unsigned(b & 63) << 6) | unsigned(c & 63);
+    out[o++] = static_cast<unsigned char>(v >> 10);
+    out[o] = static_cast<unsigned char>(v >> 2);
+    return bad >= 0 && (v & 3u) == 0; // the 2 leftover bits must be zero (canonical)
 }
 
 BEAST_OAUTH_DECL bool base64_decode(std::string_view in, std::string& out)
