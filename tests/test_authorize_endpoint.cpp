@@ -83,6 +83,34 @@ TEST_CASE("code and state merge into a redirect_uri that already has a query")
     CHECK_FALSE(q["code"].empty());
 }
 
+TEST_CASE("a redirect_uri query carrying code, state or iss gets ours only, once each")
+{
+    // The wildcard registration admits any query; an attacker-chosen "code=evil&state=x&iss=y"
+    // must not reach the client next to (or before) the real ones.
+    fixture f;
+    auto res = f.sign_in("/authorize?response_type=code&client_id=seam&redirect_uri="
+                         "https%3A%2F%2Facme.integrations.getseam.com%2Fcb%3Fcode%3Devil%26keep%3D1%26state%3Dx%26iss%3Dy%26code%3Devil2"
+                         "&state=s1");
+    REQUIRE(res.result_int() == 303);
+    auto loc = location(res);
+    INFO(loc);
+    auto count = [&](std::string const& key) {
+        std::size_t n = 0;
+        for(std::size_t at = loc.find('?'); at != std::string::npos; at = loc.find('&', at + 1))
+            n += loc.compare(at + 1, key.size() + 1, key + "=") == 0;
+        return n;
+    };
+    CHECK(count("code") == 1);
+    CHECK(count("state") == 1);
+    CHECK(count("iss") == 1);
+    CHECK(count("keep") == 1);
+    auto q = query_of(loc);
+    CHECK(q["code"].rfind("boa_ac_", 0) == 0);
+    CHECK(q["state"] == "s1");
+    CHECK(q["iss"] != "y");
+    CHECK(loc.find("evil") == std::string::npos);
+}
+
 TEST_CASE("no state sent: none comes back")
 {
     fixture f;

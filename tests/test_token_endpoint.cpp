@@ -343,3 +343,30 @@ TEST_CASE("vendor hook adds fields; user_id field name is configurable")
     CHECK(o.at("tenant").as_string() == "t-" + owner_subject);
     CHECK_FALSE(o.contains("user_id"));
 }
+
+TEST_CASE("token response JSON: the direct writer and the vendor-hook path agree, escaping included")
+{
+    // Without extra_token_fields the response is written directly; with a hook it goes through
+    // a json::object. Both must give the same members, and a field name needing escapes stays valid JSON.
+    auto response = [](bool hook) {
+        fixture f(beast_oauth::profile::strict, [hook](beast_oauth::server_options& o) {
+            o.user_id_field = "user \"id\"\\\n\xc3\xa9";
+            if(hook)
+                o.extra_token_fields = [](beast_oauth::token_response_context const&, boost::json::object&) {};
+        });
+        auto res = f.exchange(f.obtain_code(fixture::authorize_query()));
+        REQUIRE(res.result_int() == 200);
+        return json_of(res);
+    };
+    auto direct = response(false), via_object = response(true);
+    REQUIRE(direct.size() == via_object.size());
+    for(auto const& kv : via_object)
+    {
+        INFO(std::string(kv.key()));
+        REQUIRE(direct.contains(kv.key()));
+        CHECK(direct.at(kv.key()).kind() == kv.value().kind());
+    }
+    CHECK(direct.at("user \"id\"\\\n\xc3\xa9").as_string() == owner_subject);
+    CHECK(direct.at("expires_in").as_int64() == 3600);
+    CHECK(direct.at("token_type").as_string() == "Bearer");
+}

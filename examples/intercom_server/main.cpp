@@ -41,13 +41,14 @@ struct shared_state
 {
     beast_oauth::authorization_server& oauth;
     intercom::router& router;
-    net::thread_pool& work_pool; // blocking work: password hashing, vendor stores
+    net::thread_pool& work_pool; // blocking work: password hashing, database stores
     bool access_log = true;
+    bool store_blocks = false; // a database store: every request leaves the I/O threads
 };
 
-// Which OAuth requests leave the I/O threads. With the in-memory store only the sign-in
-// POST blocks (PBKDF2); everything else is microseconds and runs inline. A vendor with a
-// database store would offload every OAuth request.
+// Which requests leave the I/O threads. With the in-memory store only the sign-in POST
+// blocks (PBKDF2); everything else is microseconds and runs inline. With a database store
+// (SQLite, PostgreSQL) every request does (shared_state::store_blocks).
 bool blocks(beast_oauth::http_request const& req, beast_oauth::server_options const& o)
 {
     auto target = req.target();
@@ -165,20 +166,27 @@ private:
             auto target = req.target();
             path_ = std::string(target.substr(0, target.find('?'))); // never log the query: it carries codes
         }
-        if(beast_oauth::is_oauth_target(state_.oauth, req.target()) && blocks(req, state_.oauth.options()))
+        if(state_.store_blocks ||
+           (beast_oauth::is_oauth_target(state_.oauth, req.target()) && blocks(req, state_.oauth.options())))
         {
-            // The endpoints may hash passwords or call a blocking store: run them off the I/O threads.
-            beast_oauth::async_handle_request(
-                state_.oauth, std::move(req), context_, state_.work_pool.get_executor(),
-                net::bind_executor(socket().get_executor(),
-                                   [self = this->shared_from_this()](std::optional<beast_oauth::http_response> res) {
-                                       self->send(std::move(*res));
-                                   }));
+            // PBKDF2, or any request when a database store answers (the OAuth endpoints and the
+            // bearer checks of the API): answered on the work pool, written on this connection's
+            // I/O thread, so no I/O thread ever waits on a hash or a database.
+            net::post(state_.work_pool, [self = this->shared_from_this(), req = std::move(req)]() mutable {
+                auto res = self->answer(std::move(req));
+                net::post(self->socket().get_executor(),
+                          [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+            });
             return;
         }
+        send(answer(std::move(req)));
+    }
+
+    beast_oauth::http_response answer(beast_oauth::http_request&& req)
+    {
         if(auto res = beast_oauth::handle_request(state_.oauth, std::move(req), context_))
-            return send(std::move(*res));
-        send(state_.router.route_local(std::move(req)));
+            return std::move(*res);
+        return state_.router.route_local(std::move(req));
     }
 
     void send(beast_oauth::http_response res)
@@ -437,11 +445,12 @@ int main(int argc, char** argv)
             cfg.oauth.jwt_check_revocation = true;
         }
 
-        net::thread_pool work_pool(2);
+        // Database stores block on I/O (and SQLite on fsync): more workers keep requests in flight.
+        net::thread_pool work_pool(stores.durable ? 8 : 2);
         beast_oauth::authorization_server oauth(cfg.oauth, *stores.clients, *stores.codes, *stores.tokens, users);
         intercom::intercom_api api(oauth, cfg.api_base_path);
         intercom::router router{oauth, api, demo.get()};
-        shared_state state{oauth, router, work_pool, cfg.access_log};
+        shared_state state{oauth, router, work_pool, cfg.access_log, stores.durable};
         if(!cfg.access_log)
             std::cout << "access log off (\"access_log\": false)\n";
         if(!cfg.audit_log)

@@ -47,6 +47,9 @@ public:
     /// Appends a parameter (no duplicate check).
     void add(std::string key, std::string value) { items_.emplace_back(std::move(key), std::move(value)); }
 
+    /// Reserves room for `n` parameters.
+    void reserve(std::size_t n) { items_.reserve(n); }
+
     std::size_t size() const noexcept { return items_.size(); }
     bool empty() const noexcept { return items_.empty(); }
     auto begin() const noexcept { return items_.begin(); }

@@ -5,6 +5,7 @@
 #include <beast_oauth/error.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/url/parse_query.hpp>
+#include <algorithm>
 
 namespace beast_oauth {
 
@@ -130,6 +131,7 @@ BEAST_OAUTH_DECL boost::system::error_code parse_form(
     if(!rv)
         return detail::fail_params(err, "malformed percent-encoding");
     boost::urls::encoding_opts form_opts(true /* '+' is a space */);
+    out.reserve(std::min<std::size_t>(rv->size(), limits.max_count));
     for(auto p : *rv)
     {
         std::string value;

@@ -37,12 +37,56 @@ inline std::string server_secret(std::string const& configured)
 // Sets a query parameter, replacing any of the same name. Everything but RFC 3986
 // unreserved characters is percent-encoded, so '+' stays '+' for form decoders too
 // (Boost.URL's params().set() leaves '+' bare, which they would read as a space).
-inline void set_query_param(boost::urls::url& u, std::string_view key, std::string_view value)
+// RFC 6749 4.1.2 / 4.1.2.1: the redirect URI with response parameters added to its query,
+// keeping the parameters it was registered with. A registered parameter with one of the
+// response's names is removed first, so the URI can never carry two codes or states.
+// Values are percent-encoded down to unreserved characters; one Boost.URL edit appends all.
+// A pair with an empty key is skipped (an optional parameter that is absent).
+inline std::string with_query_params(std::string_view redirect_uri,
+                                     std::initializer_list<std::pair<std::string_view, std::string_view>> params)
 {
-    auto encoded = boost::urls::encode(boost::urls::string_view(value.data(), value.size()),
+    // Fast path: a redirect URI without a query (Seam's) or fragment (never accepted) takes the
+    // parameters appended as text, percent-encoded by Boost.URL exactly as below.
+    if(redirect_uri.find_first_of("?#") == std::string_view::npos)
+    {
+        std::string out;
+        out.reserve(redirect_uri.size() + 256);
+        out.append(redirect_uri);
+        char separator = '?';
+        for(auto const& [key, value] : params)
+        {
+            if(key.empty())
+                continue;
+            out.push_back(separator);
+            separator = '&';
+            out.append(key); // our own names: unreserved characters only
+            out.push_back('=');
+            out += boost::urls::encode(boost::urls::string_view(value.data(), value.size()),
                                        boost::urls::unreserved_chars);
-    u.encoded_params().set(boost::urls::string_view(key.data(), key.size()),
-                           boost::urls::pct_string_view(encoded));
+        }
+        return out;
+    }
+    boost::urls::url u(boost::urls::string_view(redirect_uri.data(), redirect_uri.size()));
+    auto query = u.encoded_params();
+    std::string encoded[4];
+    boost::urls::param_pct_view views[4];
+    std::size_t n = 0;
+    for(auto const& [key, value] : params)
+    {
+        if(key.empty())
+            continue;
+        if(n == 4)
+            throw std::logic_error("beast_oauth: with_query_params takes at most 4 parameters");
+        auto k = boost::urls::string_view(key.data(), key.size());
+        if(u.has_query() && query.contains(k))
+            query.erase(k);
+        encoded[n] = boost::urls::encode(boost::urls::string_view(value.data(), value.size()),
+                                         boost::urls::unreserved_chars);
+        views[n] = boost::urls::param_pct_view(boost::urls::pct_string_view(k), boost::urls::pct_string_view(encoded[n]));
+        ++n;
+    }
+    query.append(views, views + n);
+    return std::string(u.buffer());
 }
 
 inline void set_common_headers(http_response& res, http_request const& req)
@@ -212,29 +256,22 @@ BEAST_OAUTH_DECL std::string authorization_server::issue_code_redirect(authoriza
     auto code = make_code(rec);
     audit(audit_event_type::code_issued, {}, rec.client_id, rec.subject, {}, rec.grant_id);
 
-    // RFC 6749 4.1.2: add code and state to the redirect URI's query, keeping what it had.
-    boost::urls::url u(ar.redirect_uri);
-    detail::set_query_param(u, "code", code);
-    if(ar.has_state)
-        detail::set_query_param(u, "state", ar.state);
-    if(!options_.issuer.empty())
-        detail::set_query_param(u, "iss", options_.issuer); // RFC 9207 2
-    return std::string(u.buffer());
+    // RFC 6749 4.1.2: code and state; RFC 9207 2: iss.
+    std::string_view const absent{};
+    return detail::with_query_params(ar.redirect_uri, {{"code", code},
+                                                       {ar.has_state ? "state" : absent, ar.state},
+                                                       {options_.issuer.empty() ? absent : "iss", options_.issuer}});
 }
 
 BEAST_OAUTH_DECL std::string authorization_server::make_error_redirect(authorization_request const& ar,
                                                                        error e,
                                                                        std::string_view description) const
 {
-    boost::urls::url u(ar.redirect_uri);
-    detail::set_query_param(u, "error", wire_name(e));
-    if(!description.empty())
-        detail::set_query_param(u, "error_description", description);
-    if(ar.has_state)
-        detail::set_query_param(u, "state", ar.state);
-    if(!options_.issuer.empty())
-        detail::set_query_param(u, "iss", options_.issuer); // RFC 9207 2
-    return std::string(u.buffer());
+    std::string_view const absent{};
+    return detail::with_query_params(ar.redirect_uri, {{"error", wire_name(e)},
+                                                       {description.empty() ? absent : "error_description", description},
+                                                       {ar.has_state ? "state" : absent, ar.state},
+                                                       {options_.issuer.empty() ? absent : "iss", options_.issuer}}); // RFC 9207 2
 }
 
 BEAST_OAUTH_DECL http_response authorization_server::make_server_error(http_request const& req, error e,

@@ -179,21 +179,52 @@ BEAST_OAUTH_DECL http_response authorization_server::token_success(
     std::string_view access_token, long long expires_in, std::string_view refresh_token,
     std::string_view scope, bool scope_changed) const
 {
-    boost::json::object o;
-    o["access_token"] = access_token;
-    o["token_type"] = "Bearer";
-    o["expires_in"] = expires_in;
-    if(!refresh_token.empty())
-        o["refresh_token"] = refresh_token;
-    // RFC 6749 5.1: scope only when it differs from what the client asked for.
-    if(scope_changed && !scope.empty())
-        o["scope"] = scope;
-    if(!options_.user_id_field.empty())
-        o[options_.user_id_field] = subject;
-    if(options_.extra_token_fields)
-        options_.extra_token_fields(token_response_context{c, subject, scope, grant_type}, o);
+    // RFC 6749 5.1. Written directly unless the vendor adds fields (then through a
+    // json::object they can edit); string values go through Boost.JSON's escaping.
+    std::string body;
+    auto const& uid = options_.user_id_field;
+    bool const uid_is_standard = uid == "access_token" || uid == "token_type" || uid == "expires_in" ||
+                                 uid == "refresh_token" || uid == "scope"; // (then the object path decides)
+    if(!options_.extra_token_fields && !uid_is_standard)
+    {
+        body.reserve(128 + access_token.size() + refresh_token.size() + scope.size() + subject.size());
+        body += "{\"access_token\":";
+        body += boost::json::serialize(boost::json::string_view(access_token.data(), access_token.size()));
+        body += ",\"token_type\":\"Bearer\",\"expires_in\":";
+        body += std::to_string(expires_in);
+        auto member = [&body](std::string_view name, std::string_view value) {
+            body += ',';
+            body += boost::json::serialize(boost::json::string_view(name.data(), name.size()));
+            body += ':';
+            body += boost::json::serialize(boost::json::string_view(value.data(), value.size()));
+        };
+        if(!refresh_token.empty())
+            member("refresh_token", refresh_token);
+        // RFC 6749 5.1: scope only when it differs from what the client asked for.
+        if(scope_changed && !scope.empty())
+            member("scope", scope);
+        if(!uid.empty())
+            member(uid, subject);
+        body += '}';
+    }
+    else
+    {
+        boost::json::object o;
+        o["access_token"] = access_token;
+        o["token_type"] = "Bearer";
+        o["expires_in"] = expires_in;
+        if(!refresh_token.empty())
+            o["refresh_token"] = refresh_token;
+        if(scope_changed && !scope.empty())
+            o["scope"] = scope;
+        if(!uid.empty())
+            o[uid] = subject;
+        if(options_.extra_token_fields)
+            options_.extra_token_fields(token_response_context{c, subject, scope, grant_type}, o);
+        body = boost::json::serialize(o);
+    }
     audit(audit_event_type::token_issued, ctx, c.client_id, subject, {}, grant_id, grant_type);
-    return detail::json_response(req, 200, boost::json::serialize(o));
+    return detail::json_response(req, 200, std::move(body));
 }
 
 BEAST_OAUTH_DECL http_response authorization_server::handle_token(http_request const& req,
