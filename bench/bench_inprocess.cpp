@@ -8,6 +8,7 @@
 #include <malloc.h>
 #include <memory>
 #include <string>
+#include <mutex>
 #include <vector>
 
 namespace {
@@ -93,6 +94,51 @@ void BM_opaque_bearer_validation(benchmark::State& state)
     state.counters["live_tokens"] = static_cast<double>(state.range(0));
 }
 BENCHMARK(BM_opaque_bearer_validation)->Arg(1000)->Arg(100000)->Arg(1000000)->Arg(10000000)->Unit(benchmark::kNanosecond);
+
+// Both cores on one server: bearer validation from 1 and 2 threads sharing one server and
+// store (items/s should double if no lock serializes them; the machine has 2 cores).
+void BM_bearer_validation_shared(benchmark::State& state)
+{
+    static world w(100000);
+    static std::string const header = "Bearer " + w.token;
+    for(auto _ : state)
+    {
+        auto r = w.server->validate_bearer(header);
+        benchmark::DoNotOptimize(r);
+        if(!r.ok())
+            state.SkipWithError("token did not validate");
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_bearer_validation_shared)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kNanosecond);
+
+// The same for whole token exchanges (each thread redeems its own codes).
+void BM_token_exchange_shared(benchmark::State& state)
+{
+    static world w(1000);
+    static std::mutex setup;
+    std::vector<http_request> batch;
+    for(auto _ : state)
+    {
+        if(batch.empty())
+        {
+            state.PauseTiming();
+            {
+                std::lock_guard<std::mutex> lock(setup);
+                for(int i = 0; i < 1000; ++i)
+                    batch.push_back(w.token_request(w.code()));
+            }
+            state.ResumeTiming();
+        }
+        auto res = beast_oauth::handle_request(*w.server, std::move(batch.back()));
+        batch.pop_back();
+        if(!res || res->result_int() != 200)
+            state.SkipWithError("exchange failed");
+        benchmark::DoNotOptimize(res);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_token_exchange_shared)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kNanosecond);
 
 void BM_token_issuance(benchmark::State& state)
 {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -135,6 +136,17 @@ inline std::string pct(std::string_view s)
 }
 
 /// Replaces every occurrence of `from` in `s`.
+/// ASCII case-insensitive equality (an oracle's own, independent of the library's).
+inline bool iequals(std::string_view a, std::string_view b)
+{
+    if(a.size() != b.size())
+        return false;
+    for(std::size_t i = 0; i < a.size(); ++i)
+        if(std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
 inline bool replace_all(std::string& s, std::string_view from, std::string_view to)
 {
     bool any = false;

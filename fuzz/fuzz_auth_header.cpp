@@ -106,16 +106,6 @@ bool form_decode(std::string_view in, std::string& out)
     return true;
 }
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    if(a.size() != b.size())
-        return false;
-    for(std::size_t i = 0; i < a.size(); ++i)
-        if(std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
 // "Scheme" SP+ credentials, split by hand.
 bool split_header(std::string_view v, std::string_view& scheme, std::string_view& creds)
 {
@@ -144,7 +134,7 @@ void check_bearer(tokens_world const& tw, std::string_view value, std::string_vi
     {
         std::string_view scheme, creds;
         FUZZ_CHECK(split_header(value, scheme, creds), input);
-        FUZZ_CHECK(iequals(scheme, "Bearer"), input);
+        FUZZ_CHECK(fuzz::iequals(scheme, "Bearer"), input);
         FUZZ_CHECK(creds == tw.access_token, input);
         FUZZ_CHECK(r.token->subject == fuzz::owner_subject && r.token->client_id == "seam", input);
         return;
@@ -194,7 +184,7 @@ void check_token_endpoint(tokens_world const& tw, std::string value, std::string
         std::string_view scheme, creds;
         std::string decoded, id, secret;
         FUZZ_CHECK(split_header(value, scheme, creds), input);
-        FUZZ_CHECK(iequals(scheme, "Basic"), input);
+        FUZZ_CHECK(fuzz::iequals(scheme, "Basic"), input);
         FUZZ_CHECK(reference_b64(creds, decoded), input);
         auto colon = decoded.find(':');
         FUZZ_CHECK(colon != std::string::npos, input);

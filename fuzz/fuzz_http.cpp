@@ -137,16 +137,6 @@ struct run
     }
 };
 
-bool ieq(std::string_view a, std::string_view b)
-{
-    if(a.size() != b.size())
-        return false;
-    for(std::size_t i = 0; i < a.size(); ++i)
-        if(std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
-
 bool is_name_char(char c)
 {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':';
@@ -170,7 +160,7 @@ void check_html(std::string const& body, std::string_view input)
         {
             auto end = body.find('>', i);
             auto name = body.substr(i + 1, end == std::string::npos ? std::string::npos : end - i - 1);
-            if(body[i] == '/' && ieq(name, "style"))
+            if(body[i] == '/' && fuzz::iequals(name, "style"))
                 in_style = false;
             i = end == std::string::npos ? body.size() : end;
             continue;
@@ -182,8 +172,8 @@ void check_html(std::string const& body, std::string_view input)
         std::string tag = body.substr(start, i - start);
         FUZZ_CHECK(!tag.empty(), std::string(input) + "\n--- a bare '<' in the page:\n" + body);
         for(auto bad : bad_tags)
-            FUZZ_CHECK(!ieq(tag, bad), std::string(input) + "\n--- tag <" + tag + ">:\n" + body);
-        if(ieq(tag, "style"))
+            FUZZ_CHECK(!fuzz::iequals(tag, bad), std::string(input) + "\n--- tag <" + tag + ">:\n" + body);
+        if(fuzz::iequals(tag, "style"))
             in_style = true;
         // attributes: name[="value"] ...
         while(i < body.size() && body[i] != '>')
@@ -197,10 +187,10 @@ void check_html(std::string const& body, std::string_view input)
             while(i < body.size() && body[i] != '=' && body[i] != ' ' && body[i] != '>')
                 ++i;
             std::string attr = body.substr(start, i - start);
-            FUZZ_CHECK(!(attr.size() > 2 && ieq(attr.substr(0, 2), "on")),
+            FUZZ_CHECK(!(attr.size() > 2 && fuzz::iequals(attr.substr(0, 2), "on")),
                        std::string(input) + "\n--- attribute " + attr + ":\n" + body);
             for(auto bad : bad_attrs)
-                FUZZ_CHECK(!ieq(attr, bad), std::string(input) + "\n--- attribute " + attr + ":\n" + body);
+                FUZZ_CHECK(!fuzz::iequals(attr, bad), std::string(input) + "\n--- attribute " + attr + ":\n" + body);
             for(char c : attr)
                 FUZZ_CHECK(is_name_char(c), std::string(input) + "\n--- odd attribute name " + attr + ":\n" + body);
             if(i < body.size() && body[i] == '=')

@@ -77,6 +77,7 @@ TEST_CASE("an unreachable store answers temporarily_unavailable with Retry-After
     auto bearer = f.server->validate_bearer(api);
     CHECK(bearer.err == error::temporarily_unavailable);
     CHECK(f.server->make_bearer_error(bearer, api).result_int() == 503);
+    CHECK(f.server->make_bearer_error(bearer, api)[http::field::retry_after] == "7");
 
     // Back up: the code was never consumed, so it still works, once.
     store.mode = flaky_store::up;

@@ -1,6 +1,7 @@
 // Configuration of the example intercom server, read from a JSON file.
 #pragma once
 
+#include <chrono>
 #include <beast_oauth/beast_oauth.hpp>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ struct server_config
     bool audit_log = true; // the library's audit events, one line each on stdout
     /// "memory", "sqlite:PATH" or "postgres:CONNINFO" (--store overrides); see store.hpp.
     std::string store = "memory";
+    /// How long used codes and revoked grants are remembered after expiry (replay detection).
+    std::chrono::seconds replay_window{600};
     beast_oauth::server_options oauth;
     std::vector<beast_oauth::client> clients;
     std::vector<user_config> users;

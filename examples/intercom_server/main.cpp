@@ -377,7 +377,7 @@ int main(int argc, char** argv)
 
         // Clients from the config are written to the store at every start (a durable store keeps
         // them; the config stays the source of truth).
-        auto stores = intercom::open_store(cfg.store);
+        auto stores = intercom::open_store(cfg.store, cfg.replay_window);
         std::string key_note;
         if(stores.durable)
             cfg.oauth.secret_key = intercom::durable_secret_key(stores, cfg.oauth.secret_key, key_note);

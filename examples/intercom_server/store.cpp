@@ -35,11 +35,13 @@ store_set view_of(std::shared_ptr<Store> store)
 
 } // namespace
 
-store_set open_store(std::string const& spec)
+store_set open_store(std::string const& spec, std::chrono::seconds replay_window)
 {
     if(spec == "memory")
     {
-        auto s = view_of(std::make_shared<beast_oauth::memory_store>());
+        auto store = std::make_shared<beast_oauth::memory_store>();
+        store->replay_window = replay_window;
+        auto s = view_of(std::move(store));
         s.description = "memory";
         return s;
     }
@@ -52,7 +54,9 @@ store_set open_store(std::string const& spec)
         auto dir = std::filesystem::path(path).parent_path();
         if(!dir.empty())
             std::filesystem::create_directories(dir);
-        auto s = view_of(std::make_shared<beast_oauth::sqlite_store>(path));
+        beast_oauth::sqlite_store_options options;
+        options.replay_window = replay_window;
+        auto s = view_of(std::make_shared<beast_oauth::sqlite_store>(path, options));
         s.description = "sqlite " + path;
         s.durable = true;
         s.path = path;
@@ -64,7 +68,9 @@ store_set open_store(std::string const& spec)
     if(spec.rfind("postgres:", 0) == 0)
     {
 #ifdef INTERCOM_WITH_POSTGRES
-        auto s = view_of(std::make_shared<beast_oauth::postgres_store>(spec.substr(9)));
+        beast_oauth::postgres_store_options options;
+        options.replay_window = replay_window;
+        auto s = view_of(std::make_shared<beast_oauth::postgres_store>(spec.substr(9), options));
         s.description = "postgres (shared; conninfo not shown: it may hold a password)";
         s.durable = true;
         s.shared = true;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <beast_oauth/beast_oauth.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,11 +28,12 @@ struct store_set
 };
 
 /** Opens `"memory"`, `"sqlite:PATH"` (directories created as needed) or `"postgres:CONNINFO"`.
+    `replay_window`: how long a used code (and a revoked grant) is remembered after it expires.
 
     @throws std::runtime_error for another value, or a store this build lacks
     @throws beast_oauth::store_unavailable when the database cannot be opened
 */
-store_set open_store(std::string const& spec);
+store_set open_store(std::string const& spec, std::chrono::seconds replay_window);
 
 /** The token HMAC key for a durable store: `configured` when set; otherwise, for SQLite, the
     key kept in a mode-0600 file next to the database (generated on first start). `note` says

@@ -59,6 +59,8 @@ struct bearer_result
     bool credentials_present = false;
     /// The scope the resource required (for the challenge's `scope` attribute).
     std::string required_scope;
+    /// With `temporarily_unavailable` (the token store threw @ref store_unavailable): its retry hint.
+    std::chrono::seconds retry_after{0};
 
     bool ok() const noexcept { return token != nullptr; }
 };

@@ -106,6 +106,16 @@ BEAST_OAUTH_DECL bearer_result authorization_server::validate_bearer(http_reques
     {
         return validate_bearer(req[boost::beast::http::field::authorization], required_scope);
     }
+    catch(store_unavailable const& e)
+    {
+        log("store_unavailable", e.what());
+        bearer_result r;
+        r.err = error::temporarily_unavailable;
+        r.description = "the token store is unavailable";
+        r.credentials_present = true;
+        r.retry_after = e.retry_after();
+        return r;
+    }
     catch(std::exception const& e)
     {
         log("store_exception", e.what());
@@ -137,6 +147,8 @@ BEAST_OAUTH_DECL http_response authorization_server::make_bearer_error(bearer_re
     }
     if(status == 401 || r.err == error::invalid_request || r.err == error::insufficient_scope)
         res.set(http::field::www_authenticate, challenge);
+    if(r.err == error::temporarily_unavailable && r.retry_after.count() > 0)
+        res.set(http::field::retry_after, std::to_string(r.retry_after.count())); // RFC 9110 10.2.3
     res.set(http::field::content_type, "application/json");
     res.set(http::field::cache_control, "no-store");
     res.body() = std::string("{\"error\":\"") +
