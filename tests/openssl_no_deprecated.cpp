@@ -1,6 +1,6 @@
 // The HMAC fallback for OpenSSL builds without deprecated APIs (docs/design.md "HMAC on
-// SHA256_CTX"): compiled with OPENSSL_NO_DEPRECATED, it must take the EVP path and still
-// give RFC 4231 test case 2.
+// SHA256_CTX"): compiled with OPENSSL_NO_DEPRECATED and BEAST_OAUTH_HMAC_WITH_EVP, it takes
+// the EVP path and must still give RFC 4231 test case 2.
 #define BEAST_OAUTH_HEADER_ONLY 1
 #include <beast_oauth/detail/crypto.hpp>
 #include <beast_oauth/detail/impl/crypto.ipp>

@@ -95,3 +95,23 @@ TEST_CASE("expired entries are swept a few at a time as new ones arrive")
     CHECK(store.token_count() == 400); // every old token reclaimed, none of the new
     CHECK(store.find_token("new7") != nullptr);
 }
+
+TEST_CASE("short-lived entries are reclaimed even when long-lived ones were stored before them")
+{
+    // A refresh token living 30 days must not hold back the hour-long access tokens stored
+    // after it in the same shard (a FIFO expiry queue did: they stayed until the refresh expired).
+    long long now = 1000;
+    memory_store store([&] { return at(now); });
+    store.replay_window = std::chrono::seconds(0);
+    for(int i = 0; i < 64; ++i) // long-lived first, in every shard
+        store.save_token(make_token("refresh" + std::to_string(i), "r" + std::to_string(i), 1000 + 30 * 86400));
+    for(int i = 0; i < 200; ++i)
+        store.save_token(make_token("access" + std::to_string(i), "a" + std::to_string(i), 1000 + 3600));
+    REQUIRE(store.token_count() == 264);
+    now = 1000 + 3601; // every access token expired, no refresh token
+    for(int i = 0; i < 400; ++i)
+        store.save_token(make_token("next" + std::to_string(i), "n" + std::to_string(i), now + 3600));
+    CHECK(store.token_count() == 64 + 400);
+    CHECK(store.find_token("refresh3") != nullptr);
+    CHECK(store.find_token("access3") == nullptr);
+}

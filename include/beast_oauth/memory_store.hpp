@@ -3,9 +3,9 @@
 
 #include <beast_oauth/storage.hpp>
 #include <array>
-#include <deque>
 #include <functional>
 #include <mutex>
+#include <queue>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,7 +16,8 @@ namespace beast_oauth {
 
     Nothing survives a restart. Maps are split into shards, each with its own
     mutex, so both cores work at once. Expired entries are swept a few at a
-    time on every insert (amortized O(1), no pause that grows with the store).
+    time on every insert, earliest expiry first whatever the lifetimes (O(log n)
+    per insert, no pause that grows with the store).
     A used code is remembered until it expires plus `replay_window`, so a
     replay inside that time is reported and revokes the grant. A rotated
     refresh token is remembered for `rotated_retention`, so its reuse revokes
@@ -88,12 +89,19 @@ private:
         time_point at;
         key k;
     };
+    struct expires_later
+    {
+        bool operator()(expiry_item const& a, expiry_item const& b) const noexcept { return a.at > b.at; }
+    };
+    // Earliest expiry on top. Lifetimes differ (access tokens, refresh tokens, rotated ones
+    // kept for reuse detection), so a FIFO would strand short-lived entries behind long ones.
+    using expiry_queue = std::priority_queue<expiry_item, std::vector<expiry_item>, expires_later>;
     template<class Value>
     struct shard
     {
         mutable std::mutex mutex;
         std::unordered_map<key, Value, key_hash> map;
-        std::deque<expiry_item> expiry; // roughly in expiry order: lifetimes are uniform
+        expiry_queue expiry;
     };
     struct grant_entry
     {

@@ -64,12 +64,12 @@ BEAST_OAUTH_DECL std::shared_ptr<client const> memory_store::find_client(std::st
 
 BEAST_OAUTH_DECL void memory_store::sweep_codes(shard<code_entry>& s, time_point t)
 {
-    for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.front().at <= t; ++i)
+    for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.top().at <= t; ++i)
     {
-        auto it = s.map.find(s.expiry.front().k);
+        auto it = s.map.find(s.expiry.top().k);
         if(it != s.map.end() && it->second.record.expires_at + replay_window <= t)
             s.map.erase(it);
-        s.expiry.pop_front();
+        s.expiry.pop();
     }
 }
 
@@ -81,7 +81,7 @@ BEAST_OAUTH_DECL void memory_store::save_code(code_record const& record)
     std::lock_guard<std::mutex> lock(s.mutex);
     sweep_codes(s, t);
     s.map[k] = code_entry{record, false};
-    s.expiry.push_back({record.expires_at + replay_window, k});
+    s.expiry.push({record.expires_at + replay_window, k});
 }
 
 BEAST_OAUTH_DECL consume_result memory_store::consume_code(std::string_view signature)
@@ -128,7 +128,7 @@ BEAST_OAUTH_DECL consume_result memory_store::claim_code(std::string_view jti, s
     it->second.used = true;
     it->second.record.grant_id = std::string(grant_id);
     it->second.record.expires_at = expires_at;
-    s.expiry.push_back({expires_at + replay_window, k});
+    s.expiry.push({expires_at + replay_window, k});
     r.status = consume_status::consumed;
     r.record.grant_id = std::string(grant_id);
     return r;
@@ -136,12 +136,12 @@ BEAST_OAUTH_DECL consume_result memory_store::claim_code(std::string_view jti, s
 
 BEAST_OAUTH_DECL void memory_store::sweep_tokens(shard<std::shared_ptr<token_record const>>& s, time_point t)
 {
-    for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.front().at <= t; ++i)
+    for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.top().at <= t; ++i)
     {
-        auto it = s.map.find(s.expiry.front().k);
+        auto it = s.map.find(s.expiry.top().k);
         if(it != s.map.end() && it->second->expires_at <= t)
             s.map.erase(it);
-        s.expiry.pop_front();
+        s.expiry.pop();
     }
 }
 
@@ -149,13 +149,13 @@ BEAST_OAUTH_DECL void memory_store::sweep_grants(shard<grant_entry>& s, time_poi
 {
     // A grant entry goes once its latest token expired (plus the replay window, so a
     // late replay still finds it revoked). Grants with a non-expiring token stay.
-    for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.front().at <= t; ++i)
+    for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.top().at <= t; ++i)
     {
-        auto it = s.map.find(s.expiry.front().k);
+        auto it = s.map.find(s.expiry.top().k);
         if(it != s.map.end() && it->second.expires != time_point::max() &&
            it->second.expires + replay_window <= t)
             s.map.erase(it);
-        s.expiry.pop_front();
+        s.expiry.pop();
     }
 }
 
@@ -169,14 +169,14 @@ BEAST_OAUTH_DECL void memory_store::insert_token_locked(shard<grant_entry>& g, g
     {
         grant.expires = record.expires_at;
         if(grant.expires != time_point::max())
-            g.expiry.push_back({grant.expires + replay_window, grant_key});
+            g.expiry.push({grant.expires + replay_window, grant_key});
     }
     auto& s = tokens_[shard_of(k)];
     std::lock_guard<std::mutex> lock(s.mutex);
     sweep_tokens(s, t);
     s.map[k] = std::make_shared<token_record const>(record);
     if(record.expires_at != time_point::max())
-        s.expiry.push_back({record.expires_at, k});
+        s.expiry.push({record.expires_at, k});
 }
 
 BEAST_OAUTH_DECL std::shared_ptr<token_record const> memory_store::find_locked(key const& k) const
@@ -228,7 +228,7 @@ BEAST_OAUTH_DECL void memory_store::revoke_grant(std::string_view grant_id)
         if(inserted)
         {
             it->second.expires = now();
-            g.expiry.push_back({it->second.expires + replay_window, gk});
+            g.expiry.push({it->second.expires + replay_window, gk});
         }
     }
     for(auto const& k : tokens)
@@ -269,7 +269,7 @@ BEAST_OAUTH_DECL rotate_status memory_store::rotate_refresh_token(refresh_rotati
         auto& s = tokens_[shard_of(old_key)];
         std::lock_guard<std::mutex> lock(s.mutex);
         s.map[old_key] = rotated;
-        s.expiry.push_back({rotated->expires_at, old_key});
+        s.expiry.push({rotated->expires_at, old_key});
     }
     old_out = rotated;
     if(request.new_access)

@@ -111,9 +111,13 @@ BEAST_OAUTH_DECL digest256 hmac_sha256(std::string_view key, std::string_view da
 // EVP_MD_CTX_copy_ex duplicates the provider context on the heap every time (malloc, cleanse,
 // free: a third of a bearer check). SHA256_Init/Update/Final are deprecated in OpenSSL 3 but
 // present in every default build, and run the same assembly (SHA-NI where the CPU has it);
-// builds without the deprecated API fall back to EVP.
-#if defined(OPENSSL_NO_DEPRECATED_3_0)
+// programs built without the deprecated API define BEAST_OAUTH_HMAC_WITH_EVP, for every
+// translation unit alike (like any BEAST_OAUTH_ configuration macro: in header-only mode the
+// two paths must not meet in one program), and get the EVP path.
+#if defined(BEAST_OAUTH_HMAC_WITH_EVP)
 #define BEAST_OAUTH_HMAC_EVP 1
+#elif defined(OPENSSL_NO_DEPRECATED_3_0)
+#error "OpenSSL's deprecated API is off: define BEAST_OAUTH_HMAC_WITH_EVP for the whole program"
 #else
 #define BEAST_OAUTH_HMAC_EVP 0
 #if defined(__GNUC__)
