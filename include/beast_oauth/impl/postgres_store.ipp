@@ -569,8 +569,21 @@ BEAST_OAUTH_DECL bool postgres_store::save_token(token_record const& record)
 
 BEAST_OAUTH_DECL std::shared_ptr<token_record const> postgres_store::find_token(std::string_view signature) const
 {
-    auto l = pool_->acquire();
-    return detail::pg_find_token(*l, signature);
+    for(int attempt = 0;; ++attempt)
+    {
+        auto l = pool_->acquire();
+        try
+        {
+            return detail::pg_find_token(*l, signature);
+        }
+        catch(store_unavailable const&)
+        {
+            // A pooled connection the database closed (restart, failover) fails its first
+            // query; a read is safe to repeat once, on a fresh connection (this one is dropped).
+            if(attempt > 0 || !l->broken)
+                throw;
+        }
+    }
 }
 
 BEAST_OAUTH_DECL void postgres_store::revoke_grant(std::string_view grant_id)
