@@ -26,6 +26,17 @@ constexpr b64token_table make_b64token_table()
 }
 constexpr b64token_table b64token_chars = make_b64token_table();
 
+// The answer when the token store failed: 503 with the store's retry hint, if any.
+inline bearer_result store_failure_bearer_result(std::chrono::seconds retry_after)
+{
+    bearer_result r;
+    r.err = error::temporarily_unavailable;
+    r.description = "the token store is unavailable";
+    r.credentials_present = true;
+    r.retry_after = retry_after;
+    return r;
+}
+
 inline bool is_b64token(std::string_view s) noexcept
 {
     std::size_t i = 0;
@@ -109,21 +120,12 @@ BEAST_OAUTH_DECL bearer_result authorization_server::validate_bearer(http_reques
     catch(store_unavailable const& e)
     {
         log("store_unavailable", e.what());
-        bearer_result r;
-        r.err = error::temporarily_unavailable;
-        r.description = "the token store is unavailable";
-        r.credentials_present = true;
-        r.retry_after = e.retry_after();
-        return r;
+        return detail::store_failure_bearer_result(e.retry_after());
     }
     catch(std::exception const& e)
     {
         log("store_exception", e.what());
-        bearer_result r;
-        r.err = error::temporarily_unavailable;
-        r.description = "the token store is unavailable";
-        r.credentials_present = true;
-        return r;
+        return detail::store_failure_bearer_result({});
     }
 }
 

@@ -49,10 +49,15 @@ inline bool is_numeric_label(std::string_view label) noexcept
 // decoded code points are only checked, never used. Not checked: UTS #46's mapping tables
 // (an A-label decoding to a mapped or disallowed character, such as "xn--a-ecp" for "a\u2488",
 // passes here and is refused by browsers: the redirect fails closed; see fuzz/findings F3).
+inline bool has_ace_prefix(std::string_view label) noexcept // "xn--", any case (RFC 5890 2.3.2.5)
+{
+    return label.size() >= 4 && ascii_lower(label[0]) == 'x' && ascii_lower(label[1]) == 'n' &&
+           label[2] == '-' && label[3] == '-';
+}
+
 inline bool is_punycode_a_label(std::string_view label) noexcept
 {
-    if(label.size() < 5 || !(ascii_lower(label[0]) == 'x' && ascii_lower(label[1]) == 'n' &&
-                             label[2] == '-' && label[3] == '-'))
+    if(!has_ace_prefix(label))
         return false;
     auto input = label.substr(4);
     constexpr std::uint32_t base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700;
@@ -149,9 +154,7 @@ inline char const* check_dns_host(std::string_view host, bool allow_wildcard, st
                     return "a '*' may only stand as the whole leftmost host label";
                 if(label.front() == '-' || label.back() == '-')
                     return "redirect_uri host label starts or ends with '-'";
-                if(label.size() >= 4 && label[2] == '-' && label[3] == '-' &&
-                   ascii_lower(label[0]) == 'x' && ascii_lower(label[1]) == 'n' &&
-                   !is_punycode_a_label(label))
+                if(has_ace_prefix(label) && !is_punycode_a_label(label))
                     return "redirect_uri host has an 'xn--' label that is not valid Punycode";
             }
             last_label = label;

@@ -45,31 +45,8 @@ inline std::string server_secret(std::string const& configured)
 inline std::string with_query_params(std::string_view redirect_uri,
                                      std::initializer_list<std::pair<std::string_view, std::string_view>> params)
 {
-    // Fast path: a redirect URI without a query (Seam's) or fragment (never accepted) takes the
-    // parameters appended as text, percent-encoded by Boost.URL exactly as below.
-    if(redirect_uri.find_first_of("?#") == std::string_view::npos)
-    {
-        std::string out;
-        out.reserve(redirect_uri.size() + 256);
-        out.append(redirect_uri);
-        char separator = '?';
-        for(auto const& [key, value] : params)
-        {
-            if(key.empty())
-                continue;
-            out.push_back(separator);
-            separator = '&';
-            out.append(key); // our own names: unreserved characters only
-            out.push_back('=');
-            out += boost::urls::encode(boost::urls::string_view(value.data(), value.size()),
-                                       boost::urls::unreserved_chars);
-        }
-        return out;
-    }
-    boost::urls::url u(boost::urls::string_view(redirect_uri.data(), redirect_uri.size()));
-    auto query = u.encoded_params();
-    std::string encoded[4];
-    boost::urls::param_pct_view views[4];
+    std::string_view keys[4];
+    std::string values[4]; // percent-encoded
     std::size_t n = 0;
     for(auto const& [key, value] : params)
     {
@@ -77,13 +54,35 @@ inline std::string with_query_params(std::string_view redirect_uri,
             continue;
         if(n == 4)
             throw std::logic_error("beast_oauth: with_query_params takes at most 4 parameters");
-        auto k = boost::urls::string_view(key.data(), key.size());
+        keys[n] = key; // our own names: unreserved characters only
+        values[n++] = boost::urls::encode(boost::urls::string_view(value.data(), value.size()),
+                                          boost::urls::unreserved_chars);
+    }
+    // Fast path: a redirect URI without a query (Seam's) or fragment (never accepted) takes the
+    // parameters appended as text.
+    if(redirect_uri.find_first_of("?#") == std::string_view::npos)
+    {
+        std::string out;
+        out.reserve(redirect_uri.size() + 256);
+        out.append(redirect_uri);
+        for(std::size_t i = 0; i < n; ++i)
+        {
+            out.push_back(i == 0 ? '?' : '&');
+            out.append(keys[i]);
+            out.push_back('=');
+            out.append(values[i]);
+        }
+        return out;
+    }
+    boost::urls::url u(boost::urls::string_view(redirect_uri.data(), redirect_uri.size()));
+    auto query = u.encoded_params();
+    boost::urls::param_pct_view views[4];
+    for(std::size_t i = 0; i < n; ++i)
+    {
+        auto k = boost::urls::string_view(keys[i].data(), keys[i].size());
         if(u.has_query() && query.contains(k))
             query.erase(k);
-        encoded[n] = boost::urls::encode(boost::urls::string_view(value.data(), value.size()),
-                                         boost::urls::unreserved_chars);
-        views[n] = boost::urls::param_pct_view(boost::urls::pct_string_view(k), boost::urls::pct_string_view(encoded[n]));
-        ++n;
+        views[i] = boost::urls::param_pct_view(boost::urls::pct_string_view(k), boost::urls::pct_string_view(values[i]));
     }
     query.append(views, views + n);
     return std::string(u.buffer());
