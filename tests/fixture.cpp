@@ -99,7 +99,7 @@ fixture::fixture(beast_oauth::profile profile, std::function<void(beast_oauth::s
     beast_oauth::client seam;
     seam.client_id = "seam";
     seam.name = "Seam";
-    seam.secret_hash = beast_oauth::hash_client_secret("seamsecret");
+    seam.secret_hash = beast_oauth::hash_password("seamsecret", 1000); // weak test secrets: cheap PBKDF2
     for(auto uri : {"https://*.integrations.getseam.com/*", "https://connect.getseam.com/oauth/callback",
                     "https://staging.connect.getseam.com/oauth/callback", "http://localhost:3020/oauth/callback"})
         seam.redirect_uris.emplace_back(uri);
@@ -108,7 +108,7 @@ fixture::fixture(beast_oauth::profile profile, std::function<void(beast_oauth::s
     beast_oauth::client single;
     single.client_id = "single";
     single.name = "Single <URI> & Co";
-    single.secret_hash = beast_oauth::hash_client_secret("singlesecret");
+    single.secret_hash = beast_oauth::hash_password("singlesecret", 1000);
     single.redirect_uris.emplace_back("https://app.example.test/cb?tenant=7");
     single.allowed_scopes = {"intercoms.read", "intercoms.write"};
     single.default_scope = "intercoms.read";
@@ -122,7 +122,7 @@ fixture::fixture(beast_oauth::profile profile, std::function<void(beast_oauth::s
 
     beast_oauth::client limited;
     limited.client_id = "limited";
-    limited.secret_hash = beast_oauth::hash_client_secret("limitedsecret");
+    limited.secret_hash = beast_oauth::hash_password("limitedsecret", 1000);
     limited.redirect_uris.emplace_back("https://limited.example.test/cb");
     limited.grant_types = {"client_credentials"};
     store.add_client(limited);
@@ -136,7 +136,7 @@ http_response fixture::get(std::string const& target, std::string const& cookie)
     http_request req{http::verb::get, target, 11};
     if(!cookie.empty())
         req.set(http::field::cookie, cookie);
-    auto res = beast_oauth::handle_request(server, std::move(req));
+    auto res = beast_oauth::handle_request(server, std::move(req), beast_oauth::request_context{address});
     return res ? std::move(*res) : http_response{http::status::not_found, 11};
 }
 
@@ -149,7 +149,7 @@ http_response fixture::post(std::string const& target, std::string const& conten
         req.set(http::field::authorization, authorization);
     req.body() = body;
     req.prepare_payload();
-    auto res = beast_oauth::handle_request(server, std::move(req));
+    auto res = beast_oauth::handle_request(server, std::move(req), beast_oauth::request_context{address});
     return res ? std::move(*res) : http_response{http::status::not_found, 11};
 }
 
@@ -164,7 +164,7 @@ http_response fixture::post_form(std::string const& target, std::string const& b
         req.set(http::field::authorization, authorization);
     req.body() = body;
     req.prepare_payload();
-    auto res = beast_oauth::handle_request(server, std::move(req));
+    auto res = beast_oauth::handle_request(server, std::move(req), beast_oauth::request_context{address});
     return res ? std::move(*res) : http_response{http::status::not_found, 11};
 }
 

@@ -44,6 +44,8 @@ struct fixture
     beast_oauth::memory_store store{[this] { return now(); }};
     beast_oauth::memory_user_store users;
     beast_oauth::authorization_server server;
+    /// The remote address every request comes from (request_context); tests switch it.
+    std::string address = "192.0.2.10";
 
     explicit fixture(beast_oauth::profile profile = beast_oauth::profile::strict,
                      std::function<void(beast_oauth::server_options&)> tweak = {});

@@ -74,7 +74,8 @@ client make_client()
     client c;
     c.client_id = "seam";
     c.name = "Seam <Connect>";
-    c.secret_hash = hash_client_secret("seamsecret");
+    static std::string const hash = hash_client_secret("seamsecret"); // salted: hash once, compare equal
+    c.secret_hash = hash;
     for(auto uri : {"https://*.integrations.getseam.com/*", "https://connect.getseam.com/oauth/callback",
                     "http://localhost:3020/oauth/callback"})
         c.redirect_uris.emplace_back(uri);
@@ -402,6 +403,27 @@ void run_store_conformance(store_factory const& factory)
         CHECK(tokens.find_token("keep") != nullptr);
         CHECK(tokens.find_token("r1") != nullptr);
         CHECK(tokens.find_token("b1") != nullptr);
+    }
+
+    SECTION("trim_access_tokens keeps the newest N access tokens of a grant, and the refresh tokens")
+    {
+        for(int i = 0; i < 25; ++i)
+        {
+            auto t = make_token("ta" + std::to_string(i), "tg", t0 + 3600);
+            t.issued_at = at(t0 + i); // issue order
+            REQUIRE(tokens.save_token(t));
+        }
+        REQUIRE(tokens.save_token(make_token("tr", "tg", t0 + 86400, token_kind::refresh)));
+        REQUIRE(tokens.save_token(make_token("other", "tg2", t0 + 3600)));
+        tokens.trim_access_tokens("tg", 10);
+        for(int i = 0; i < 25; ++i)
+        {
+            INFO(i);
+            CHECK((tokens.find_token("ta" + std::to_string(i)) != nullptr) == (i >= 15));
+        }
+        CHECK(tokens.find_token("tr") != nullptr);
+        CHECK(tokens.find_token("other") != nullptr);
+        CHECK_NOTHROW(tokens.trim_access_tokens("no-such-grant", 10));
     }
 
     SECTION("used codes stay replays past their expiry; sweeping forgets what expired")

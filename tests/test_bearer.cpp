@@ -99,3 +99,42 @@ TEST_CASE("a code is not a bearer token")
     auto code = f.obtain_code(fixture::authorize_query());
     CHECK_FALSE(f.server.validate_bearer("Bearer " + code).ok());
 }
+
+TEST_CASE("attack: a token sent twice or by two methods is refused (RFC 6750 2)")
+{
+    fixture f;
+    auto token = issue_token(f);
+    auto other = issue_token(f);
+    auto expect_invalid_request = [&](http_request const& req) {
+        auto r = f.server.validate_bearer(req);
+        CHECK_FALSE(r.ok());
+        CHECK(r.err == beast_oauth::error::invalid_request);
+        auto res = f.server.make_bearer_error(r, req);
+        CHECK(res.result_int() == 400);
+        CHECK(res[http::field::www_authenticate].find("error=\"invalid_request\"") != std::string::npos);
+    };
+    {
+        auto req = api_request("Bearer " + token);
+        req.insert(http::field::authorization, "Bearer " + other);
+        expect_invalid_request(req);
+    }
+    for(auto target : {"/intercoms?access_token=", "/intercoms?x=1&access_token=", "/intercoms?access%5Ftoken="})
+    {
+        INFO(target);
+        auto req = api_request("Bearer " + token);
+        req.target(std::string(target) + other);
+        expect_invalid_request(req);
+    }
+    {
+        http_request req{http::verb::post, "/intercoms/ic_1/unlock", 11};
+        req.set(http::field::authorization, "Bearer " + token);
+        req.set(http::field::content_type, "application/x-www-form-urlencoded");
+        req.body() = "unlock_time=5&access_token=" + other;
+        expect_invalid_request(req);
+    }
+    // One method, one token: fine; an unrelated query is fine.
+    auto req = api_request("Bearer " + token);
+    req.target("/intercoms?token_hint=access_tokens");
+    CHECK(f.server.validate_bearer(req).ok());
+    CHECK(f.server.validate_bearer(req).subject() == owner_subject);
+}

@@ -5,6 +5,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <thread>
 
 using namespace test;
@@ -118,4 +119,105 @@ TEST_CASE("a store that throws becomes server_error without leaking its message"
     CHECK(failed->body().find("hunter2") == std::string::npos);
     REQUIRE_FALSE(logged.empty());
     CHECK(logged.back().find("unreachable") != std::string::npos);
+}
+
+TEST_CASE("HEAD answers carry no body but the GET's Content-Length (RFC 9110 9.3.2)")
+{
+    fixture f;
+    for(auto target : {fixture::authorize_query(), std::string("/oauth/token"),
+                       std::string("/.well-known/oauth-authorization-server"), std::string("/authorize?client_id=nope")})
+    {
+        INFO(target);
+        http_request get{http::verb::get, target, 11};
+        auto full = beast_oauth::handle_request(f.server, std::move(get));
+        REQUIRE(full);
+        http_request head{http::verb::head, target, 11};
+        auto res = beast_oauth::handle_request(f.server, std::move(head));
+        REQUIRE(res);
+        CHECK(res->body().empty());
+        CHECK(res->result_int() == full->result_int());
+        CHECK((*res)[http::field::content_length] == std::to_string(full->body().size()));
+    }
+}
+
+TEST_CASE("attack: request-smuggling shapes get 400 and Connection: close (RFC 9112 6.1, 6.3, 3.2)")
+{
+    fixture f;
+    auto token_request = [] {
+        http_request req{http::verb::post, "/oauth/token", 11};
+        req.set(http::field::host, "intercom.example.test");
+        req.set(http::field::content_type, "application/x-www-form-urlencoded");
+        req.body() = "grant_type=authorization_code&code=x&client_id=seam&client_secret=seamsecret";
+        return req;
+    };
+    auto expect_refused = [&](http_request req, std::string const& why) {
+        INFO(why);
+        CHECK(beast_oauth::check_request_shape(req));
+        auto res = beast_oauth::handle_request(f.server, std::move(req));
+        REQUIRE(res);
+        CHECK(res->result_int() == 400);
+        CHECK_FALSE(res->keep_alive());
+        CHECK((*res)[http::field::connection] == "close");
+    };
+    for(auto te : {"gzip", "chunked, identity", "xchunked", "chunked, gzip", "identity"})
+    {
+        auto req = token_request();
+        req.set(http::field::transfer_encoding, te);
+        expect_refused(std::move(req), te);
+    }
+    {
+        auto req = token_request();
+        req.set(http::field::transfer_encoding, "chunked");
+        req.set(http::field::content_length, "10");
+        expect_refused(std::move(req), "TE + CL");
+    }
+    {
+        auto req = token_request();
+        req.insert(http::field::content_length, "10");
+        req.insert(http::field::content_length, "10");
+        expect_refused(std::move(req), "two Content-Length");
+    }
+    {
+        auto req = token_request();
+        req.insert(http::field::authorization, "Basic " + base64("seam:seamsecret"));
+        req.insert(http::field::authorization, "Basic " + base64("single:singlesecret"));
+        expect_refused(std::move(req), "two Authorization");
+    }
+    {
+        auto req = token_request();
+        req.set(http::field::transfer_encoding, "gzip, chunked"); // chunked last: allowed framing
+        CHECK_FALSE(beast_oauth::check_request_shape(req));
+    }
+    // Host rules (the transport's check): none on HTTP/1.1, or two.
+    auto no_host = token_request();
+    no_host.erase(http::field::host);
+    CHECK(beast_oauth::check_request_shape(no_host));
+    CHECK_FALSE(beast_oauth::check_request_shape(no_host, false));
+    auto http10 = no_host;
+    http10.version(10);
+    CHECK_FALSE(beast_oauth::check_request_shape(http10));
+    auto two_hosts = token_request();
+    two_hosts.insert(http::field::host, "evil.example");
+    CHECK(beast_oauth::check_request_shape(two_hosts));
+    auto fine = token_request();
+    CHECK_FALSE(beast_oauth::check_request_shape(fine));
+}
+
+TEST_CASE("Beast's parser alone lets a non-chunked Transfer-Encoding through: the shape check is needed")
+{
+    // What the transport sees for "Transfer-Encoding: gzip": Beast reads no body, so the body's
+    // bytes would be parsed as the next request. check_request_shape refuses the first one.
+    std::string raw = "POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"
+                      "GET /intercoms HTTP/1.1\r\nHost: x\r\n\r\n";
+    http::request_parser<http::string_body> parser;
+    boost::beast::error_code ec;
+    parser.eager(true);
+    parser.put(boost::asio::buffer(raw), ec);
+    if(!ec && parser.is_done())
+    {
+        auto req = parser.release();
+        CHECK(beast_oauth::check_request_shape(req));
+    }
+    else
+        SUCCEED("Beast refused it itself: " + ec.message());
 }

@@ -99,7 +99,12 @@ TEST_CASE("concurrent refreshes all succeed and every access token works", "[con
         for(bool rotate : {false, true})
         {
             INFO("n=" << n << " rotate=" << rotate);
-            fixture f(beast_oauth::profile::strict, rotate ? use_rotation : nullptr);
+            // Every token must work: no cap here (it is tested on its own below).
+            fixture f(beast_oauth::profile::strict, [rotate](beast_oauth::server_options& o) {
+                if(rotate)
+                    use_rotation(o);
+                o.max_access_tokens_per_grant = 0;
+            });
             auto t = connect(f);
             auto results = concurrent_refresh(f, t.refresh, n);
             std::set<std::string> refresh_tokens;
@@ -271,4 +276,114 @@ TEST_CASE("refresh errors")
                                                  {"client_id", "norefresh"}, {"client_secret", "nrsecret"}}));
     CHECK_FALSE(json_of(res).contains("refresh_token"));
     CHECK(str(json_of(refresh(f, t.refresh, {}, "norefresh", "nrsecret")), "error") == "unauthorized_client");
+}
+
+namespace {
+std::string native_authorize()
+{
+    return "/authorize?response_type=code&client_id=native&redirect_uri=http%3A%2F%2F127.0.0.1%3A4000%2Fcallback"
+           "&code_challenge=" + beast_oauth::make_s256_challenge(verifier) + "&code_challenge_method=S256";
+}
+
+tokens connect_native(fixture& f)
+{
+    auto code = f.obtain_code(native_authorize());
+    auto res = f.post_form("/oauth/token", form({{"grant_type", "authorization_code"}, {"code", code},
+                                                 {"redirect_uri", "http://127.0.0.1:4000/callback"},
+                                                 {"client_id", "native"}, {"code_verifier", verifier}}));
+    REQUIRE(res.result_int() == 200);
+    auto o = json_of(res);
+    return {str(o, "access_token"), str(o, "refresh_token")};
+}
+
+http_response refresh_native(fixture& f, std::string const& rt)
+{
+    return f.post_form("/oauth/token", form({{"grant_type", "refresh_token"}, {"refresh_token", rt},
+                                             {"client_id", "native"}}));
+}
+} // namespace
+
+TEST_CASE("attack: a public client's stolen refresh token stops working (RFC 9700 4.14.2: always rotated)")
+{
+    // The server-wide policy is Seam's `none`; public clients rotate anyway.
+    fixture f;
+    REQUIRE(f.server.options().rotation == beast_oauth::refresh_rotation::none);
+    auto t = connect_native(f);
+    auto first = refresh_native(f, t.refresh);
+    REQUIRE(first.result_int() == 200);
+    auto next = str(json_of(first), "refresh_token");
+    CHECK(next != t.refresh);
+    // Within the grace period the old token yields the same pair (concurrent refreshes)...
+    auto again = refresh_native(f, t.refresh);
+    REQUIRE(again.result_int() == 200);
+    CHECK(str(json_of(again), "refresh_token") == next);
+    // ...after it, the thief's (or anyone's) reuse revokes the grant.
+    f.advance(120);
+    CHECK(refresh_native(f, t.refresh).result_int() == 400);
+    CHECK(refresh_native(f, next).result_int() == 400);
+    // A confidential client keeps Seam's behaviour: the same refresh token.
+    auto s = connect(f);
+    CHECK(str(json_of(refresh(f, s.refresh)), "refresh_token") == s.refresh);
+}
+
+TEST_CASE("a public client's refresh token expires by default; a confidential client's does not")
+{
+    fixture f;
+    auto t = connect_native(f);
+    auto s = connect(f);
+    f.advance(60LL * 60 * 24 * 31);
+    auto res = refresh_native(f, t.refresh);
+    CHECK(res.result_int() == 400);
+    CHECK(json_of(res).at("error").as_string() == "invalid_grant");
+    CHECK(refresh(f, s.refresh).result_int() == 200);
+}
+
+TEST_CASE("in the grace period a refresh asking another scope gets the first refresh's token and scope")
+{
+    for(auto format : {beast_oauth::token_format::opaque, beast_oauth::token_format::jwt})
+    {
+        INFO("jwt=" << (format == beast_oauth::token_format::jwt));
+        fixture f(beast_oauth::profile::strict, [format](beast_oauth::server_options& o) {
+            use_rotation(o);
+            o.access_token_format = format;
+            if(format == beast_oauth::token_format::jwt)
+            {
+                o.signing_keys = std::make_shared<beast_oauth::key_set>();
+                o.signing_keys->add(beast_oauth::signing_key::generate(beast_oauth::jws_alg::eddsa, "k1"));
+            }
+        });
+        auto t = connect(f);
+        auto a = refresh(f, t.refresh, "scope=intercoms.read");
+        REQUIRE(a.result_int() == 200);
+        auto b = refresh(f, t.refresh, "scope=intercoms.write");
+        REQUIRE(b.result_int() == 200);
+        auto ao = json_of(a), bo = json_of(b);
+        CHECK(str(bo, "refresh_token") == str(ao, "refresh_token"));
+        // RFC 6749 5.1: the response names the scope it really carries, which differs from the request.
+        CHECK(str(bo, "scope") == "intercoms.read");
+        auto checked = f.server.validate_bearer("Bearer " + str(bo, "access_token"));
+        REQUIRE(checked.ok());
+        CHECK(checked.token->scope == "intercoms.read"); // the token, the response and introspection agree
+        if(format == beast_oauth::token_format::opaque)
+            CHECK(str(bo, "access_token") == str(ao, "access_token"));
+    }
+}
+
+TEST_CASE("attack: a refresh loop cannot grow the store (at most max_access_tokens_per_grant live access tokens)")
+{
+    fixture f;
+    auto t = connect(f);
+    auto const baseline = f.store.token_count();
+    std::vector<std::string> issued;
+    for(int i = 0; i < 500; ++i)
+    {
+        auto res = refresh(f, t.refresh);
+        REQUIRE(res.result_int() == 200);
+        issued.push_back(str(json_of(res), "access_token"));
+    }
+    CHECK(f.store.token_count() <= baseline + 10);
+    CHECK(works(f, issued.back()));
+    CHECK(works(f, issued[issued.size() - 10]));
+    CHECK_FALSE(works(f, issued.front())); // the oldest were revoked
+    CHECK_FALSE(works(f, t.access));
 }

@@ -370,3 +370,36 @@ TEST_CASE("token response JSON: the direct writer and the vendor-hook path agree
     CHECK(direct.at("expires_in").as_int64() == 3600);
     CHECK(direct.at("token_type").as_string() == "Bearer");
 }
+
+TEST_CASE("attack: a code presented by another client is refused without burning it")
+{
+    for(auto format : {beast_oauth::token_format::opaque, beast_oauth::token_format::jwt})
+    {
+        INFO("jwt codes=" << (format == beast_oauth::token_format::jwt));
+        fixture f(beast_oauth::profile::strict, [format](beast_oauth::server_options& o) {
+            o.code_format = format;
+            if(format == beast_oauth::token_format::jwt)
+            {
+                o.signing_keys = std::make_shared<beast_oauth::key_set>();
+                o.signing_keys->add(beast_oauth::signing_key::generate(beast_oauth::jws_alg::eddsa, "k1"));
+            }
+        });
+        auto code = f.obtain_code(fixture::authorize_query());
+        // An attacker who saw the code tries it through a public client (no secret needed)...
+        check_error(f.post_form("/oauth/token", form({{"grant_type", "authorization_code"}, {"code", code},
+                                                      {"redirect_uri", seam_callback}, {"client_id", "native"},
+                                                      {"code_verifier", verifier}})),
+                    400, "invalid_grant");
+        // ...and through another confidential client.
+        check_error(f.post_form("/oauth/token", form({{"grant_type", "authorization_code"}, {"code", code},
+                                                      {"redirect_uri", seam_callback}}),
+                                {}, "Basic " + base64("single:singlesecret")),
+                    400, "invalid_grant");
+        // Seam's genuine redemption still succeeds, and the replay rule still holds for Seam.
+        auto first = f.exchange(code);
+        REQUIRE(first.result_int() == 200);
+        auto token = std::string(json_of(first).at("access_token").as_string());
+        check_error(f.exchange(code), 400, "invalid_grant");
+        CHECK_FALSE(f.server.validate_bearer("Bearer " + token).ok());
+    }
+}

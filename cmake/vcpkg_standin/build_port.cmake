@@ -2,13 +2,15 @@
 # then applies a subset of vcpkg's post-build checks and "installs" the package the way
 # vcpkg does (copies packages/<port>_<triplet> into installed/<triplet>).
 #
-#   cmake -DPORT_DIR=ports/beast-oauth -DSOURCE_ARCHIVE=<tar.gz of the checkout>
+#   cmake -DPORT_DIR=ports/beast-oauth [-DFEATURES=core;sqlite;postgres]
+#         [-DSOURCE_ARCHIVE=<tar.gz of the checkout, for vcpkg_from_github>]
 #         -DWORK_DIR=<scratch> -DGENERATOR=... -DCXX_COMPILER=... -P build_port.cmake
+# A port using vcpkg_download_distfile finds its archive in WORK_DIR/downloads (put it there).
 #
 # Layout under WORK_DIR, as in a vcpkg root: buildtrees/<port>, packages/<port>_<triplet>,
 # installed/<triplet>.
 cmake_minimum_required(VERSION 3.19) # string(JSON)
-foreach(_v PORT_DIR SOURCE_ARCHIVE WORK_DIR GENERATOR CXX_COMPILER)
+foreach(_v PORT_DIR WORK_DIR GENERATOR CXX_COMPILER)
   if(NOT DEFINED ${_v})
     message(FATAL_ERROR "-D${_v}=... is required")
   endif()
@@ -23,6 +25,12 @@ foreach(_key version-semver version version-string version-date)
     break()
   endif()
 endforeach()
+if(NOT DEFINED FEATURES)
+  set(FEATURES core)
+endif()
+if(NOT "core" IN_LIST FEATURES)
+  list(INSERT FEATURES 0 core)
+endif()
 set(TARGET_TRIPLET x64-linux)
 set(VCPKG_TARGET_ARCHITECTURE x64)
 set(VCPKG_CMAKE_SYSTEM_NAME Linux)
@@ -40,7 +48,7 @@ set(STANDIN_CXX_COMPILER "${CXX_COMPILER}")
 file(REMOVE_RECURSE "${CURRENT_BUILDTREES_DIR}" "${CURRENT_PACKAGES_DIR}" "${CURRENT_INSTALLED_DIR}")
 file(MAKE_DIRECTORY "${CURRENT_BUILDTREES_DIR}" "${CURRENT_PACKAGES_DIR}" "${DOWNLOADS}")
 
-message(STATUS "port ${PORT} ${VERSION} (${TARGET_TRIPLET}), stand-in for vcpkg")
+message(STATUS "port ${PORT}[${FEATURES}] ${VERSION} (${TARGET_TRIPLET}), stand-in for vcpkg")
 include("${CMAKE_CURRENT_LIST_DIR}/vcpkg_functions.cmake")
 include("${PORT_DIR}/portfile.cmake")
 
@@ -81,6 +89,15 @@ foreach(_f share/beast_oauth/beast_oauthConfig.cmake share/beast_oauth/beast_oau
     fail("${_f} is missing")
   endif()
 endforeach()
+# Each store feature installs its CMake targets, and only then.
+foreach(_store sqlite postgres)
+  set(_f "${_pkg}/share/beast_oauth/beast_oauth-${_store}-targets.cmake")
+  if(_store IN_LIST FEATURES AND NOT EXISTS "${_f}")
+    fail("feature ${_store}: share/beast_oauth/beast_oauth-${_store}-targets.cmake is missing")
+  elseif(NOT _store IN_LIST FEATURES AND EXISTS "${_f}")
+    fail("without the feature ${_store}, share/beast_oauth/beast_oauth-${_store}-targets.cmake was installed")
+  endif()
+endforeach()
 file(GLOB_RECURSE _all LIST_DIRECTORIES true "${_pkg}/*")
 foreach(_p ${_all})
   if(IS_DIRECTORY "${_p}")
@@ -90,7 +107,7 @@ foreach(_p ${_all})
     endif()
   else()
     file(READ "${_p}" _text)
-    foreach(_abs "${WORK_DIR}" "${SOURCE_ARCHIVE}")
+    foreach(_abs "${WORK_DIR}" ${SOURCE_ARCHIVE})
       string(FIND "${_text}" "${_abs}" _at)
       if(NOT _at EQUAL -1)
         fail("${_p} contains the absolute path ${_abs}")

@@ -1,5 +1,6 @@
 #include "config.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
@@ -60,6 +61,81 @@ std::vector<std::string> get_strings(json::object const& o, char const* key, std
         out.emplace_back(v.as_string());
     }
     return out;
+}
+
+bool get_bool(json::object const& o, char const* key, bool def)
+{
+    auto it = o.find(key);
+    if(it == o.end())
+        return def;
+    if(!it->value().is_bool())
+        bad(std::string("\"") + key + "\" must be true or false");
+    return it->value().as_bool();
+}
+
+json::array const* get_array(json::object const& o, char const* key)
+{
+    auto it = o.find(key);
+    if(it == o.end())
+        return nullptr;
+    if(!it->value().is_array())
+        bad(std::string("\"") + key + "\" must be an array of objects");
+    for(auto const& v : it->value().as_array())
+        if(!v.is_object())
+            bad(std::string("\"") + key + "\" must be an array of objects");
+    return &it->value().as_array();
+}
+
+// "intercoms" and "access_codes": every entry names its owner (a user_id); a code's intercom
+// must exist and belong to the same owner. Neither key: the demo owner's built-in data.
+device_data load_devices(json::object const& o)
+{
+    auto intercoms = get_array(o, "intercoms");
+    auto codes = get_array(o, "access_codes");
+    if(!intercoms && !codes)
+        return demo_device_data();
+    device_data d;
+    auto unique = [](auto const& list, std::string const& id) {
+        return std::none_of(list.begin(), list.end(), [&](auto const& x) { return x.first == id; });
+    };
+    std::vector<std::pair<std::string, std::string>> seen; // intercom_id -> owner_id
+    for(auto const& v : intercoms ? *intercoms : json::array())
+    {
+        auto const& e = v.as_object();
+        intercom_device dev;
+        dev.intercom_id = get_string(e, "intercom_id", "intercom", true);
+        auto where = "intercom \"" + dev.intercom_id + "\"";
+        dev.owner_id = get_string(e, "owner_id", where, true);
+        dev.name = get_string(e, "name", where, false, dev.intercom_id);
+        dev.model = get_string(e, "model", where);
+        dev.address = get_string(e, "address", where);
+        dev.connected = get_bool(e, "connected", true);
+        if(!unique(seen, dev.intercom_id))
+            bad(where + " is listed twice");
+        seen.emplace_back(dev.intercom_id, dev.owner_id);
+        d.intercoms.push_back(std::move(dev));
+    }
+    std::vector<std::pair<std::string, std::string>> code_ids;
+    for(auto const& v : codes ? *codes : json::array())
+    {
+        auto const& e = v.as_object();
+        access_code c;
+        c.access_code_id = get_string(e, "access_code_id", "access code", true);
+        auto where = "access code \"" + c.access_code_id + "\"";
+        c.intercom_id = get_string(e, "intercom_id", where, true);
+        c.owner_id = get_string(e, "owner_id", where, true);
+        c.code = get_string(e, "code", where, true);
+        c.name = get_string(e, "name", where);
+        c.removable = get_bool(e, "removable", true);
+        auto dev = std::find_if(seen.begin(), seen.end(), [&](auto const& x) { return x.first == c.intercom_id; });
+        if(dev == seen.end() || dev->second != c.owner_id)
+            bad(where + ": \"intercom_id\" must name an intercom of the same owner_id");
+        if(!unique(code_ids, c.access_code_id))
+            bad(where + " is listed twice");
+        code_ids.emplace_back(c.access_code_id, c.owner_id);
+        d.access_codes.push_back(std::move(c));
+    }
+    return d;
 }
 
 } // namespace
@@ -174,6 +250,8 @@ server_config load_config(std::string const& path)
         if(!secret.empty() && !secret_hash.empty())
             bad(where + ": give client_secret or client_secret_hash, not both");
         // A plain secret in the file is hashed now and forgotten.
+        if(!secret.empty() && beast_oauth::is_weak_client_secret(secret))
+            cfg.weak_secret_clients.push_back(cl.client_id);
         cl.secret_hash = !secret_hash.empty() ? secret_hash
                          : secret.empty()     ? std::string()
                                               : beast_oauth::hash_client_secret(secret);
@@ -197,6 +275,13 @@ server_config load_config(std::string const& path)
                           c.at("require_pkce").as_bool();
         cfg.clients.push_back(std::move(cl));
     }
+
+    for(auto const& entry : get_strings(o, "trusted_proxies", "top level"))
+        if(!cfg.trusted_proxies.add(entry))
+            bad("\"trusted_proxies\": \"" + entry + "\" is not an IP address or a CIDR network");
+    cfg.max_connections_per_address =
+        static_cast<unsigned>(get_int(o, "max_connections_per_address", 64, 1, 1000000));
+    cfg.devices = load_devices(o);
 
     if(auto users = o.find("users"); users != o.end())
     {

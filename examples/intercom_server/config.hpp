@@ -1,6 +1,8 @@
 // Configuration of the example intercom server, read from a JSON file.
 #pragma once
 
+#include "devices.hpp"
+
 #include <chrono>
 #include <beast_oauth/beast_oauth.hpp>
 #include <string>
@@ -38,6 +40,14 @@ struct server_config
     beast_oauth::server_options oauth;
     std::vector<beast_oauth::client> clients;
     std::vector<user_config> users;
+    /// "intercoms" and "access_codes" of the config, each with an owner_id; the demo data when absent.
+    device_data devices;
+    /// Proxies whose Forwarded / X-Forwarded-For is believed ("trusted_proxies"; default none).
+    beast_oauth::trusted_proxies trusted_proxies;
+    /// Open connections one TCP peer address may hold; more are closed at accept.
+    unsigned max_connections_per_address = 64;
+    /// Confidential clients configured with a plain client_secret that is too weak (warned at start).
+    std::vector<std::string> weak_secret_clients;
 };
 
 /// Splits "HOST:PORT" ("[::1]:8080" for IPv6); throws std::invalid_argument.

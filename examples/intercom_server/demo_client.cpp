@@ -73,7 +73,9 @@ std::optional<http_response> demo_client::handle(http_request const& req, local_
     auto path = target.substr(0, target.find('?'));
     if(path != "/demo" && path != "/demo/" && path != "/demo/callback")
         return std::nullopt;
-    if(req.method() != http::verb::get)
+    // HEAD is GET without the body (RFC 9110 9.3.2; the router drops it), except for the callback,
+    // which redeems a code.
+    if(req.method() != http::verb::get && (req.method() != http::verb::head || path == "/demo/callback"))
         return page(req, 405, "Method not allowed", "<p>Use GET.</p>");
 
     if(path != "/demo/callback")

@@ -1,5 +1,6 @@
 #include "intercom_api.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url/parse_query.hpp>
 
@@ -39,26 +40,20 @@ http_response error_reply(http_request const& req, unsigned status, char const* 
     return json_reply(req, status, json::serialize(json::object{{"error_id", id}, {"error_message", message}}));
 }
 
+// Routes that change a device or a code: they need the write scope.
+bool changes_something(http::verb method, std::string_view path)
+{
+    return (method == http::verb::post && path.rfind("/intercoms/", 0) == 0) ||
+           (method == http::verb::delete_ && path.rfind("/access_codes/", 0) == 0);
+}
+
 } // namespace
 
-intercom_api::intercom_api(beast_oauth::authorization_server const& oauth, std::string base_path)
+intercom_api::intercom_api(beast_oauth::authorization_server const& oauth, std::string base_path, device_data data)
     : oauth_(oauth)
     , base_path_(std::move(base_path))
+    , data_(std::move(data))
 {
-    intercoms_ = {
-        {"ic_lobby_01", "Lobby entrance", "BX-400", "1 Market St, San Francisco, CA", true},
-        {"ic_garage_02", "Garage gate", "BX-200", "1 Market St, San Francisco, CA", true},
-        {"ic_roof_03", "Roof access", "BX-200", "1 Market St, San Francisco, CA", false},
-    };
-    json::array list;
-    for(auto const& d : intercoms_)
-        list.push_back(to_json(d));
-    intercoms_json_ = json::serialize(json::object{{"intercoms", std::move(list)}});
-    codes_ = {
-        {"ac_1001", "ic_lobby_01", "usr_7d3f9a2c41b8", "4821", "Courier", true},
-        {"ac_1002", "ic_lobby_01", "usr_7d3f9a2c41b8", "7730", "Cleaner", false},
-        {"ac_2001", "ic_garage_02", "usr_7d3f9a2c41b8", "1357", "Guest", true},
-    };
 }
 
 std::optional<http_response> intercom_api::handle(http_request const& req)
@@ -75,59 +70,31 @@ std::optional<http_response> intercom_api::handle(http_request const& req)
     if(path != "/intercoms" && path.rfind("/intercoms/", 0) != 0 && path != "/access_codes" &&
        path.rfind("/access_codes/", 0) != 0)
         return std::nullopt;
-    // RFC 6750: every device route needs a valid bearer token.
-    auto access = oauth_.validate_bearer(req);
+    // RFC 6750 2.1, 3.1: a valid bearer token, and the write scope where the route changes something.
+    auto access = oauth_.validate_bearer(req, changes_something(req.method(), path) ? write_scope : "");
     if(!access.ok())
         return oauth_.make_bearer_error(access, req);
-    return route(req, path, query);
+    return route(req, access.subject(), path, query);
 }
 
-http_response intercom_api::route(http_request const& req, std::string_view path, std::string_view query)
+http_response intercom_api::route(http_request const& req, std::string_view owner, std::string_view path,
+                                  std::string_view query)
 {
-    auto method = req.method();
     if(path == "/intercoms")
     {
-        if(method != http::verb::get)
+        if(req.method() != http::verb::get && req.method() != http::verb::head)
             return error_reply(req, 405, "METHOD_NOT_ALLOWED", "use GET");
-        return json_reply(req, 200, intercoms_json_); // the device list never changes: built once
+        json::array list;
+        for(auto const& d : data_.intercoms)
+            if(d.owner_id == owner)
+                list.push_back(to_json(d));
+        return json_reply(req, 200, json::serialize(json::object{{"intercoms", std::move(list)}}));
     }
-    std::lock_guard<std::mutex> lock(mutex_);
     if(path.rfind("/intercoms/", 0) == 0)
-    {
-        auto rest = path.substr(11);
-        bool unlock = false;
-        if(auto slash = rest.find('/'); slash != std::string_view::npos)
-        {
-            if(rest.substr(slash) != "/unlock")
-                return error_reply(req, 404, "NOT_FOUND", "no such route");
-            unlock = true;
-            rest = rest.substr(0, slash);
-        }
-        auto it = std::find_if(intercoms_.begin(), intercoms_.end(),
-                               [&](auto const& d) { return d.intercom_id == rest; });
-        if(it == intercoms_.end())
-            return error_reply(req, 404, "INTERCOM_NOT_FOUND", "no intercom with this id");
-        if(!unlock)
-        {
-            if(method != http::verb::get)
-                return error_reply(req, 405, "METHOD_NOT_ALLOWED", "use GET");
-            return json_reply(req, 200, json::serialize(json::object{{"intercom", to_json(*it)}}));
-        }
-        if(method != http::verb::post)
-            return error_reply(req, 405, "METHOD_NOT_ALLOWED", "use POST");
-        boost::system::error_code ec;
-        auto body = json::parse(req.body(), ec);
-        if(ec || !body.is_object() || !body.as_object().contains("unlock_time") ||
-           !body.as_object().at("unlock_time").is_int64() ||
-           body.as_object().at("unlock_time").as_int64() <= 0)
-            return error_reply(req, 400, "INVALID_REQUEST", "body must be {\"unlock_time\": <milliseconds>}");
-        if(!it->connected)
-            return error_reply(req, 500, "INTERCOM_DISCONNECTED", "the intercom is offline");
-        return json_reply(req, 200, R"({"ok":true})");
-    }
+        return intercom_route(req, owner, path.substr(11));
     if(path == "/access_codes")
     {
-        if(method != http::verb::get)
+        if(req.method() != http::verb::get && req.method() != http::verb::head)
             return error_reply(req, 405, "METHOD_NOT_ALLOWED", "use GET");
         std::string intercom_id;
         std::string const copy(query); // Boost.URL 1.81's parse_query needs a NUL-terminated buffer
@@ -136,23 +103,67 @@ http_response intercom_api::route(http_request const& req, std::string_view path
                 if(p.key == "intercom_id" && p.has_value)
                     intercom_id = p.value.decode();
         json::array list;
-        for(auto const& c : codes_)
-            if(intercom_id.empty() || c.intercom_id == intercom_id)
+        std::lock_guard<std::mutex> lock(mutex_);
+        for(auto const& c : data_.access_codes)
+            if(c.owner_id == owner && (intercom_id.empty() || c.intercom_id == intercom_id))
                 list.push_back(to_json(c));
         return json_reply(req, 200, json::serialize(json::object{{"access_codes", std::move(list)}}));
     }
-    // /access_codes/<id>
-    auto id = path.substr(14);
-    auto it = std::find_if(codes_.begin(), codes_.end(), [&](auto const& c) { return c.access_code_id == id; });
-    if(it == codes_.end())
+    return access_code_route(req, owner, path.substr(14));
+}
+
+// /intercoms/{id} and /intercoms/{id}/unlock
+http_response intercom_api::intercom_route(http_request const& req, std::string_view owner, std::string_view rest)
+{
+    bool unlock = false;
+    if(auto slash = rest.find('/'); slash != std::string_view::npos)
+    {
+        if(rest.substr(slash) != "/unlock")
+            return error_reply(req, 404, "NOT_FOUND", "no such route");
+        unlock = true;
+        rest = rest.substr(0, slash);
+    }
+    // Another owner's intercom is answered exactly like a missing one.
+    auto it = std::find_if(data_.intercoms.begin(), data_.intercoms.end(),
+                           [&](auto const& d) { return d.intercom_id == rest && d.owner_id == owner; });
+    if(it == data_.intercoms.end())
+        return error_reply(req, 404, "INTERCOM_NOT_FOUND", "no intercom with this id");
+    auto method = req.method();
+    if(!unlock)
+    {
+        if(method != http::verb::get && method != http::verb::head)
+            return error_reply(req, 405, "METHOD_NOT_ALLOWED", "use GET");
+        return json_reply(req, 200, json::serialize(json::object{{"intercom", to_json(*it)}}));
+    }
+    if(method != http::verb::post)
+        return error_reply(req, 405, "METHOD_NOT_ALLOWED", "use POST");
+    boost::system::error_code ec;
+    auto body = json::parse(req.body(), ec);
+    if(ec || !body.is_object() || !body.as_object().contains("unlock_time") ||
+       !body.as_object().at("unlock_time").is_int64() || body.as_object().at("unlock_time").as_int64() <= 0)
+        return error_reply(req, 400, "INVALID_REQUEST", "body must be {\"unlock_time\": <milliseconds>}");
+    if(!it->connected)
+        return error_reply(req, 500, "INTERCOM_DISCONNECTED", "the intercom is offline");
+    return json_reply(req, 200, R"({"ok":true})");
+}
+
+// /access_codes/{id}
+http_response intercom_api::access_code_route(http_request const& req, std::string_view owner, std::string_view id)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& codes = data_.access_codes;
+    auto it = std::find_if(codes.begin(), codes.end(),
+                           [&](auto const& c) { return c.access_code_id == id && c.owner_id == owner; });
+    if(it == codes.end())
         return error_reply(req, 404, "ACCESS_CODE_NOT_FOUND", "no access code with this id");
-    if(method == http::verb::get)
+    auto method = req.method();
+    if(method == http::verb::get || method == http::verb::head)
         return json_reply(req, 200, json::serialize(json::object{{"access_code", to_json(*it)}}));
     if(method == http::verb::delete_)
     {
         if(!it->removable)
             return error_reply(req, 500, "ACCESS_CODE_REMOVAL_FAILED", "the intercom refused to remove this code");
-        codes_.erase(it);
+        codes.erase(it);
         return json_reply(req, 200, R"({"ok":true})");
     }
     return error_reply(req, 405, "METHOD_NOT_ALLOWED", "use GET or DELETE");

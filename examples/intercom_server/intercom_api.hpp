@@ -1,5 +1,8 @@
-// Seam's intercom API (../shared/SEAM.md) over demo data, every route bearer-protected but /health.
+// Seam's intercom API (../shared/SEAM.md) over per-owner data: every route but /health needs a
+// bearer token and answers only the token subject's own devices and codes.
 #pragma once
+
+#include "devices.hpp"
 
 #include <beast_oauth/beast_oauth.hpp>
 #include <mutex>
@@ -9,37 +12,37 @@
 
 namespace intercom {
 
-struct intercom_device
-{
-    std::string intercom_id, name, model, address;
-    bool connected = true;
-};
+/// Scope a token needs for routes that change something (unlock, delete a code).
+inline constexpr char const* write_scope = "intercoms.write";
+/// Scope Seam asks for to read (any valid token of the owner may read: documented, not required).
+inline constexpr char const* read_scope = "intercoms.read";
 
-struct access_code
-{
-    std::string access_code_id, intercom_id, owner_id, code, name;
-    bool removable = true;
-};
+/** The device API Seam calls with `Authorization: Bearer <token>`. Thread-safe.
 
-/// The device API Seam calls with `Authorization: Bearer <token>`. Thread-safe.
+    Another owner's id answers exactly like an unknown id (404), so ids are never confirmed;
+    POST .../unlock and DELETE /access_codes/{id} need @ref write_scope (RFC 6750 3.1: 403
+    insufficient_scope).
+*/
 class intercom_api
 {
 public:
-    intercom_api(beast_oauth::authorization_server const& oauth, std::string base_path);
+    intercom_api(beast_oauth::authorization_server const& oauth, std::string base_path, device_data data);
 
     /// Answers API routes; nullopt for other targets.
     std::optional<beast_oauth::http_response> handle(beast_oauth::http_request const& req);
 
 private:
-    beast_oauth::http_response route(beast_oauth::http_request const& req, std::string_view path,
-                                     std::string_view query);
+    beast_oauth::http_response route(beast_oauth::http_request const& req, std::string_view owner,
+                                     std::string_view path, std::string_view query);
+    beast_oauth::http_response intercom_route(beast_oauth::http_request const& req, std::string_view owner,
+                                              std::string_view rest);
+    beast_oauth::http_response access_code_route(beast_oauth::http_request const& req, std::string_view owner,
+                                                 std::string_view id);
 
     beast_oauth::authorization_server const& oauth_;
     std::string base_path_;
-    std::mutex mutex_;
-    std::vector<intercom_device> intercoms_;
-    std::string intercoms_json_;
-    std::vector<access_code> codes_;
+    std::mutex mutex_; // guards data_.access_codes (deleted by DELETE); intercoms never change
+    device_data data_;
 };
 
 /// A JSON response with the request's version and keep-alive.

@@ -3,10 +3,15 @@
 // An async Boost.Beast server (HTTP, or HTTPS with --tls-cert/--tls-key) that mounts the
 // OAuth 2.0 endpoints and serves Seam's intercom API behind bearer tokens.
 
+#include "audit_log.hpp"
+#include "client_secrets.hpp"
 #include "config.hpp"
+#include "connection_limit.hpp"
 #include "router.hpp"
 #include "store.hpp"
 
+#include <algorithm>
+#include <array>
 #include <beast_oauth/beast_oauth.hpp>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -44,6 +49,8 @@ struct shared_state
     net::thread_pool& work_pool; // blocking work: password hashing, database stores
     bool access_log = true;
     bool store_blocks = false; // a database store: every request leaves the I/O threads
+    beast_oauth::trusted_proxies const& proxies; // whose Forwarded / X-Forwarded-For is believed
+    intercom::connection_limit& connections;      // per TCP peer address
 };
 
 // Which requests leave the I/O threads. With the in-memory store only the sign-in POST
@@ -68,19 +75,18 @@ template<class Stream>
 class session : public std::enable_shared_from_this<session<Stream>>
 {
 public:
-    session(Stream stream, shared_state& state)
+    session(Stream stream, shared_state& state, std::string peer, intercom::connection_slot slot)
         : stream_(std::move(stream))
         , timer_(socket().get_executor())
         , state_(state)
+        , peer_(std::move(peer))
+        , slot_(std::move(slot))
     {
     }
 
     void run()
     {
         beast::error_code ec;
-        auto peer = socket().remote_endpoint(ec);
-        if(!ec)
-            context_.remote_address = peer.address().to_string();
         socket().set_option(tcp::no_delay(true), ec);
         touch(std::chrono::seconds(30));
         watchdog();
@@ -159,12 +165,22 @@ private:
             return send(std::move(res));
         }
         auto req = parser_->release();
+        // The client's address: the TCP peer, or what a trusted proxy reports (RFC 7239).
+        context_.remote_address = beast_oauth::client_address(peer_, req, state_.proxies);
         if(state_.access_log)
         {
             started_ = std::chrono::steady_clock::now();
             method_ = std::string(req.method_string());
             auto target = req.target();
             path_ = std::string(target.substr(0, target.find('?'))); // never log the query: it carries codes
+        }
+        // Framing Beast accepts but a proxy may read differently (RFC 9112 6.1, 6.3, 3.2): 400, then
+        // close without reading what follows, so a request hidden in the body is never answered.
+        if(auto refused = beast_oauth::reject_malformed_request(req))
+        {
+            beast_oauth::drop_body_for_head(*refused, req);
+            refused->keep_alive(false);
+            return send(std::move(*refused));
         }
         if(state_.store_blocks ||
            (beast_oauth::is_oauth_target(state_.oauth, req.target()) && blocks(req, state_.oauth.options())))
@@ -186,7 +202,7 @@ private:
     {
         if(auto res = beast_oauth::handle_request(state_.oauth, std::move(req), context_))
             return std::move(*res);
-        return state_.router.route_local(std::move(req));
+        return state_.router.route_local(req); // handle_request left it untouched
     }
 
     void send(beast_oauth::http_response res)
@@ -217,14 +233,27 @@ private:
         beast::error_code ec;
         if constexpr(std::is_same_v<Stream, socket_t>)
         {
+            // Lingering close: send FIN, then read and discard for up to 2 s, so the peer reads the
+            // whole response before the socket closes (closing with unread bytes sends RST).
             stream_.shutdown(tcp::socket::shutdown_send, ec);
-            finish();
+            touch(std::chrono::seconds(2));
+            watchdog(); // re-armed at the nearer deadline
+            drain();
         }
         else
         {
             touch(std::chrono::seconds(5));
             stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->finish(); });
         }
+    }
+
+    void drain()
+    {
+        socket().async_read_some(net::buffer(discard_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if(ec)
+                return self->finish(); // EOF, or the watchdog closed the socket
+            self->drain();
+        });
     }
 
     void finish()
@@ -243,7 +272,10 @@ private:
     beast_oauth::http_response response_;
     std::chrono::steady_clock::time_point started_{};
     std::string method_, path_;
-    beast_oauth::request_context context_; // the peer's address, for throttling and audit
+    std::string peer_;                      // the TCP peer's address
+    intercom::connection_slot slot_;        // released when the session ends
+    std::array<char, 4096> discard_{};      // lingering close
+    beast_oauth::request_context context_; // the client's address, for throttling and audit
 };
 
 class listener : public std::enable_shared_from_this<listener>
@@ -255,6 +287,7 @@ public:
         , acceptor_(std::move(acceptor))
         , tls_(tls)
         , state_(state)
+        , retry_(acceptor_.get_executor())
     {
     }
 
@@ -265,6 +298,7 @@ public:
         net::post(acceptor_.get_executor(), [self = shared_from_this()] {
             beast::error_code ec;
             self->acceptor_.close(ec);
+            self->retry_.cancel();
         });
     }
 
@@ -281,15 +315,44 @@ private:
     {
         if(ec == net::error::operation_aborted || !acceptor_.is_open())
             return;
-        if(!ec)
+        if(ec)
+            return back_off(ec);
+        backoff_ = std::chrono::milliseconds(0);
+        beast::error_code peer_ec;
+        auto peer = socket.remote_endpoint(peer_ec);
+        if(!peer_ec)
         {
-            if(tls_)
-                std::make_shared<session<ssl::stream<socket_t>>>(ssl::stream<socket_t>(std::move(socket), *tls_),
-                                                                  state_)->run();
+            auto address = peer.address();
+            if(address.is_v6() && address.to_v6().is_v4_mapped())
+                address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+            // Counted per TCP peer (a forwarded address is the client's claim, not a socket it holds).
+            auto text = address.to_string();
+            if(auto slot = state_.connections.acquire(text))
+            {
+                if(tls_)
+                    std::make_shared<session<ssl::stream<socket_t>>>(ssl::stream<socket_t>(std::move(socket), *tls_),
+                                                                      state_, text, std::move(slot))->run();
+                else
+                    std::make_shared<session<socket_t>>(std::move(socket), state_, text, std::move(slot))->run();
+            }
             else
-                std::make_shared<session<socket_t>>(std::move(socket), state_)->run();
+                socket.close(peer_ec); // over max_connections_per_address: closed at once
         }
         accept();
+    }
+
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM...: the connection stays queued, so accepting again at once
+    // fails again at once (100 % CPU). Wait 10 ms, doubling to 1 s; a success resets it.
+    void back_off(beast::error_code ec)
+    {
+        if(backoff_.count() == 0)
+            log_line("accept failed: " + ec.message() + "; retrying with back-off (10 ms doubling to 1 s)");
+        backoff_ = std::clamp(backoff_ * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+        retry_.expires_after(backoff_);
+        retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+            if(!wait_ec && self->acceptor_.is_open())
+                self->accept();
+        });
     }
 
     std::vector<std::unique_ptr<net::io_context>>& io_;
@@ -297,13 +360,16 @@ private:
     ssl::context* tls_;
     shared_state& state_;
     std::size_t next_ = 0;
+    net::steady_timer retry_;
+    std::chrono::milliseconds backoff_{0};
 };
 
 void usage()
 {
     std::cout << "usage: intercom_server [--config FILE] [--listen HOST:PORT] [--threads N]\n"
                  "                       [--store memory|sqlite:PATH|postgres:CONNINFO]\n"
-                 "                       [--tls-cert CERT.pem --tls-key KEY.pem]\n";
+                 "                       [--tls-cert CERT.pem --tls-key KEY.pem]\n"
+                 "       intercom_server --generate-client-secret\n";
 }
 
 } // namespace
@@ -334,6 +400,7 @@ int main(int argc, char** argv)
         else if(a == "--tls-key") tls_key = value();
         else if(a == "--threads") threads_override = static_cast<unsigned>(std::stoul(value()));
         else if(a == "--help" || a == "-h") { usage(); return 0; }
+        else if(a == "--generate-client-secret") { intercom::print_new_client_secret(std::cout); return 0; }
         else { std::cerr << "unknown argument: " << a << "\n"; usage(); return 2; }
     }
     if(tls_cert.empty() != tls_key.empty())
@@ -405,22 +472,10 @@ int main(int argc, char** argv)
         auto scheme = tls ? std::string("https") : std::string("http");
         if(cfg.oauth.issuer.empty())
             cfg.oauth.issuer = scheme + "://localhost:" + std::to_string(port);
-        cfg.oauth.log = [](beast_oauth::log_event const& e) {
-            log_line(std::string("oauth event: ") + std::string(e.name) + ": " + std::string(e.detail));
-        };
+        // One JSON object per line: no field can end a record or forge one.
+        cfg.oauth.log = [](beast_oauth::log_event const& e) { log_line(intercom::log_record(e)); };
         if(cfg.audit_log)
-        {
-            cfg.oauth.audit = [](beast_oauth::audit_event const& e) {
-                // Identifiers only: the library never puts a secret, code or token in an event.
-                std::string line = "audit " + std::string(beast_oauth::audit_event_name(e.type));
-                for(auto [k, v] : {std::pair<char const*, std::string_view>{"client", e.client_id}, {"sub", e.subject},
-                                   {"user", e.username}, {"addr", e.remote_address}, {"grant", e.grant_id},
-                                   {"detail", e.detail}})
-                    if(!v.empty())
-                        line += std::string(" ") + k + "=" + std::string(v.substr(0, 128));
-                log_line(line);
-            };
-        }
+            cfg.oauth.audit = [](beast_oauth::audit_event const& e) { log_line(intercom::audit_record(e)); };
 
         if(cfg.uses_jwt)
         {
@@ -448,9 +503,10 @@ int main(int argc, char** argv)
         // Database stores block on I/O (and SQLite on fsync): more workers keep requests in flight.
         net::thread_pool work_pool(stores.durable ? 8 : 2);
         beast_oauth::authorization_server oauth(cfg.oauth, *stores.clients, *stores.codes, *stores.tokens, users);
-        intercom::intercom_api api(oauth, cfg.api_base_path);
+        intercom::intercom_api api(oauth, cfg.api_base_path, std::move(cfg.devices));
         intercom::router router{oauth, api, demo.get()};
-        shared_state state{oauth, router, work_pool, cfg.access_log, stores.durable};
+        intercom::connection_limit connections(cfg.max_connections_per_address);
+        shared_state state{oauth, router, work_pool, cfg.access_log, stores.durable, cfg.trusted_proxies, connections};
         if(!cfg.access_log)
             std::cout << "access log off (\"access_log\": false)\n";
         if(!cfg.audit_log)
@@ -462,6 +518,7 @@ int main(int argc, char** argv)
         lst->run();
 
         std::cout << "beast-oauth intercom server " << BEAST_OAUTH_VERSION_STRING << "\n";
+        intercom::warn_weak_client_secrets(cfg, std::cout);
         if(cfg.demo)
             std::cout << "WARNING: DEMO CONFIGURATION. Client 'seam' uses the test secret 'seamsecret' and a demo\n"
                          "WARNING: owner account exists. Never expose this configuration to a network.\n";

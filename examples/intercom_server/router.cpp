@@ -6,14 +6,16 @@ namespace http = boost::beast::http;
 using beast_oauth::http_request;
 using beast_oauth::http_response;
 
-http_response router::route_local(http_request&& req)
+namespace {
+
+http_response route(router& r, http_request const& req)
 {
-    if(auto res = api.handle(req))
+    if(auto res = r.api.handle(req))
         return std::move(*res);
-    if(demo)
+    if(r.demo)
     {
-        auto call = [this](http_request&& r) { return route_all(std::move(r)); };
-        if(auto res = demo->handle(req, call))
+        auto call = [&r](http_request&& inner) { return r.route_all(std::move(inner)); };
+        if(auto res = r.demo->handle(req, call))
             return std::move(*res);
         auto target = std::string_view(req.target().data(), req.target().size());
         if(target == "/")
@@ -28,11 +30,20 @@ http_response router::route_local(http_request&& req)
     return json_reply(req, 404, R"({"error_id":"NOT_FOUND","error_message":"no such route"})");
 }
 
+} // namespace
+
+http_response router::route_local(http_request const& req)
+{
+    auto res = route(*this, req);
+    beast_oauth::drop_body_for_head(res, req); // Content-Length stays as for GET
+    return res;
+}
+
 http_response router::route_all(http_request&& req)
 {
     if(auto res = beast_oauth::handle_request(oauth, std::move(req)))
         return std::move(*res);
-    return route_local(std::move(req));
+    return route_local(req); // handle_request leaves a request it does not answer untouched
 }
 
 } // namespace intercom

@@ -13,7 +13,8 @@ struct router
     demo_client const* demo; // nullptr unless demo mode
 
     /// Everything but the OAuth endpoints (those may block: the session offloads them).
-    beast_oauth::http_response route_local(beast_oauth::http_request&& req);
+    /// An answer to HEAD has no body (RFC 9110 9.3.2).
+    beast_oauth::http_response route_local(beast_oauth::http_request const& req);
 
     /// Every route, synchronously (the demo client's in-process calls).
     beast_oauth::http_response route_all(beast_oauth::http_request&& req);

@@ -1,6 +1,7 @@
 #include "store.hpp"
 
 #include <beast_oauth/detail/crypto.hpp>
+#include <beast_oauth/key_file.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -92,33 +93,14 @@ std::string durable_secret_key(store_set const& stores, std::string const& confi
     if(stores.shared)
         throw std::runtime_error("config: a postgres store is shared by instances that must all sign tokens with "
                                  "one key: set \"secret_key\" (at least 32 characters, from your vault)");
-    // Next to the database, readable by this user only. O_EXCL: of two instances starting
-    // together, one writes and the other reads.
+    // Next to the database, readable by this user only (created 0600, atomically; a file
+    // readable by others is refused). Of two instances starting together, both get one key.
     auto const file = stores.path + ".key";
-    auto key = beast_oauth::detail::random_base64url(32);
-    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if(fd >= 0)
-    {
-        bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
-        ::close(fd);
-        if(!ok)
-            throw std::runtime_error("cannot write " + file);
-        note = "secret_key: generated and saved to " + file +
-               " (mode 0600); keep it with the database, or tokens stop working";
-        return key;
-    }
-    if(errno != EEXIST)
-        throw std::runtime_error("cannot create " + file + ": " + std::strerror(errno));
-    std::ifstream in(file);
-    std::string stored;
-    std::getline(in, stored);
-    if(stored.size() < 32)
-        throw std::runtime_error(file + " holds no key of at least 32 characters; remove it to generate one");
-    struct stat st{};
-    note = "secret_key: read from " + file;
-    if(::stat(file.c_str(), &st) == 0 && (st.st_mode & 077))
-        note += " (WARNING: readable by others; chmod 600 it)";
-    return stored;
+    auto loaded = beast_oauth::load_or_create_secret_key(file);
+    note = loaded.created ? "secret_key: generated and saved to " + file +
+                                " (mode 0600); keep it with the database, or tokens stop working"
+                          : "secret_key: read from " + file;
+    return loaded.key;
 }
 
 } // namespace intercom

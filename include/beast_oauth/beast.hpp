@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_BEAST_HPP
 
 #include <beast_oauth/server.hpp>
+#include <beast_oauth/request_shape.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -16,7 +17,9 @@ namespace beast_oauth {
     introspection and metadata paths of the options. Everything else comes
     back as `std::nullopt`, leaving `req` untouched, for the vendor's own
     router. A store that throws becomes a `server_error` response; the
-    exception text goes to the log hook only.
+    exception text goes to the log hook only. A request whose framing could be
+    read two ways (@ref check_request_shape) gets 400 with `Connection: close`;
+    answers to HEAD carry no body (@ref drop_body_for_head).
 
     @code
     if(auto res = beast_oauth::handle_request(oauth, std::move(req)))
@@ -29,6 +32,15 @@ namespace beast_oauth {
 BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_server const& server,
                                                              http_request&& req,
                                                              request_context const& ctx = {});
+
+/** Makes `res` a valid answer to a HEAD request: the headers a GET would get, including its
+    Content-Length, and no body (RFC 9110 9.3.2). A body after a HEAD answer would be read
+    as the next response on a keep-alive connection. Does nothing for other methods.
+
+    @par Thread Safety
+    Touches only `res`.
+*/
+BEAST_OAUTH_DECL void drop_body_for_head(http_response& res, http_request const& req);
 
 /// Whether `target` (path and query) is one of the server's endpoints.
 BEAST_OAUTH_DECL bool is_oauth_target(authorization_server const& server,

@@ -13,9 +13,11 @@
 #include <beast_oauth/scope.hpp>
 #include <beast_oauth/pkce.hpp>
 #include <beast_oauth/secret_hash.hpp>
+#include <beast_oauth/key_file.hpp>
 #include <beast_oauth/token_codec.hpp>
 #include <beast_oauth/jwt.hpp>
 #include <beast_oauth/rate_limiter.hpp>
+#include <beast_oauth/throttle.hpp>
 #include <beast_oauth/audit.hpp>
 #include <beast_oauth/model.hpp>
 #include <beast_oauth/storage.hpp>
@@ -24,5 +26,7 @@
 #include <beast_oauth/options.hpp>
 #include <beast_oauth/server.hpp>
 #include <beast_oauth/beast.hpp>
+#include <beast_oauth/request_shape.hpp>
+#include <beast_oauth/forwarded.hpp>
 
 #endif

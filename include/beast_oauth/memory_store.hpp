@@ -50,6 +50,7 @@ public:
                                                         std::shared_ptr<token_record const>& old_out) override;
     BEAST_OAUTH_DECL void revoke_access_tokens(std::string_view grant_id,
                                                std::string_view keep_signature) override;
+    BEAST_OAUTH_DECL void trim_access_tokens(std::string_view grant_id, std::size_t keep) override;
 
     /// Live (unswept) codes, tokens and grants, for tests and metrics.
     BEAST_OAUTH_DECL std::size_t code_count() const;
@@ -118,6 +119,7 @@ private:
     void insert_token_locked(shard<grant_entry>& g, grant_entry& grant, key const& grant_key,
                              token_record const& record, time_point now);
     std::shared_ptr<token_record const> find_locked(key const& k) const;
+    void prune_grant_locked(grant_entry& grant, time_point now);
     void erase_token(key const& k);
 
     clock_fn clock_;

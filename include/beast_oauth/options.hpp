@@ -4,6 +4,7 @@
 #include <beast_oauth/audit.hpp>
 #include <beast_oauth/jwt.hpp>
 #include <beast_oauth/rate_limiter.hpp>
+#include <beast_oauth/throttle.hpp>
 #include <beast_oauth/model.hpp>
 #include <beast_oauth/params.hpp>
 #include <beast_oauth/sign_in_page.hpp>
@@ -93,8 +94,15 @@ struct server_options
     std::chrono::seconds refresh_grace{60};
     /// Refresh-token lifetime; zero: no expiry. With `rotate` every refresh restarts it (sliding window).
     std::chrono::seconds refresh_token_ttl{0};
+    /** Refresh-token lifetime for public clients (no secret), whose refresh tokens always
+        rotate whatever `rotation` says (RFC 9700 4.14.2); sliding, like `refresh_token_ttl`.
+        Zero: `refresh_token_ttl` applies to them too. */
+    std::chrono::seconds public_refresh_token_ttl{std::chrono::hours(24 * 30)};
     /// Revoke a grant's other access tokens on refresh (off: unexpired access tokens keep working).
     bool revoke_access_tokens_on_refresh = false;
+    /** Most live access tokens one grant keeps: a refresh beyond it revokes the oldest, so a
+        client refreshing in a loop cannot grow the store (0: no cap). */
+    std::size_t max_access_tokens_per_grant = 10;
 
     /// Access tokens: opaque (default) or JWT (RFC 9068, needs `signing_keys` and `issuer`).
     token_format access_token_format = token_format::opaque;
@@ -116,8 +124,15 @@ struct server_options
 
     /** Server secret (at least 32 bytes) keying token signatures, CSRF tokens and session cookies.
         Tokens stored in a durable store stay valid across restarts only with the same key.
-        Empty: a random key per process (fine for the in-memory store). */
+        Empty: a random key per process (fine for the in-memory store); with a durable token
+        store (`token_store::is_durable()`) an empty key is refused unless
+        `ephemeral_secret_key` is set. Keep it in a file with `load_or_create_secret_key`
+        (key_file.hpp), or take it from your vault. */
     std::string secret_key;
+    /** Accept an empty `secret_key` with a durable token store: a random key per process, so
+        every stored code and token stops working at each restart (clients must be connected
+        again). For tests and throwaway demos; off by default. */
+    bool ephemeral_secret_key = false;
 
     /// Cookies with `Secure` and the `__Host-` prefix; default: when issuer starts with "https://".
     std::optional<bool> secure_cookies;
@@ -139,10 +154,14 @@ struct server_options
     /// Receives security events (sign-ins, issuance, replays, failures, throttling); never secrets.
     std::function<void(audit_event const&)> audit;
 
-    /** Throttles failed sign-ins (per account and per remote address) and failed client
-        authentications (per client_id). Null with `rate_limiting` on: a
-        `token_bucket_limiter` (10 failures, then one per 30 s) per server. */
+    /** Keeps the failure counts of the throttle. Null with `rate_limiting` on: a
+        `token_bucket_limiter` per server. Share one over a common store to share counts
+        between instances. */
     std::shared_ptr<beast_oauth::rate_limiter> rate_limiter;
+    /** Which failures are counted and when they slow or refuse (see @ref throttle_policy):
+        failed sign-ins per (account, address), per address and per account; failed client
+        authentications the same way per client_id. Needs the address in `request_context`. */
+    throttle_policy throttle;
     /// Turns throttling off entirely (e.g. behind a gateway that already limits).
     bool rate_limiting = true;
 

@@ -105,6 +105,9 @@ public:
                                                         std::shared_ptr<token_record const>& old_out) override;
     BEAST_OAUTH_DECL void revoke_access_tokens(std::string_view grant_id,
                                                std::string_view keep_signature) override;
+    BEAST_OAUTH_DECL void trim_access_tokens(std::string_view grant_id, std::size_t keep) override;
+    /// True: tokens survive a restart, so the server needs a stable `secret_key`.
+    bool is_durable() const noexcept override { return true; }
 
     /** Deletes every row that expired by `now`: tokens past `expires_at`, codes and
         grants past `expires_at + replay_window`. Run it from a timer on one instance.

@@ -6,6 +6,8 @@
 #include <beast_oauth/params.hpp>
 #include <beast_oauth/storage.hpp>
 #include <beast_oauth/token_codec.hpp>
+#include <beast_oauth/throttle.hpp>
+#include <beast_oauth/detail/secret_cache.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
@@ -63,6 +65,8 @@ struct bearer_result
     std::chrono::seconds retry_after{0};
 
     bool ok() const noexcept { return token != nullptr; }
+    /// The token's subject (the resource owner whose resources it may reach); empty when not valid.
+    std::string_view subject() const noexcept { return token ? std::string_view(token->subject) : std::string_view(); }
 };
 
 /** An OAuth 2.0 authorization server over vendor-supplied stores.
@@ -174,10 +178,11 @@ public:
 private:
     http_response authorize_get(http_request const& req) const;
     http_response authorize_post(http_request const& req, request_context const& ctx) const;
-    std::optional<std::chrono::seconds> throttled(std::string_view key, request_context const& ctx,
+    std::optional<std::chrono::seconds> throttled(throttle_attempt const& attempt, request_context const& ctx,
                                                   std::string_view client_id,
                                                   std::string_view username) const;
-    void record_failure(std::string_view key) const;
+    void record_failure(throttle_attempt const& attempt) const;
+    bool client_secret_matches(client const& c, std::string_view secret) const;
     http_response render_page(http_request const& req, param_list const& params,
                               authorization_request const& ar, std::string_view signed_in_as,
                               std::string error_message, std::string_view username,
@@ -193,6 +198,8 @@ private:
                                                      std::shared_ptr<client const>& client_out,
                                                      request_context const& ctx) const;
     std::string derive_token(std::string_view from, std::string_view label) const;
+    time_point refresh_expiry(client const& c, time_point t) const;
+    void limit_access_tokens(token_record const& issued) const;
     http_response token_success(http_request const& req, request_context const& ctx, client const& c,
                                 std::string_view grant_id, std::string_view grant_type,
                                 std::string_view subject, std::string_view access_token,
@@ -207,7 +214,7 @@ private:
     std::shared_ptr<token_record const> access_from_jwt(std::string_view token, bool check_expiry,
                                                         std::string& why) const;
     std::string make_code(code_record& rec) const;
-    consume_result redeem_code(std::string_view code) const;
+    consume_result redeem_code(std::string_view code, std::string_view client_id) const;
     std::optional<user_identity> read_session(std::string_view cookie) const;
     std::string cookie_name(std::string_view base) const;
 
@@ -221,7 +228,8 @@ private:
     detail::hmac_sha256_key session_key_;
     detail::hmac_sha256_key rotation_key_;
     token_codec codec_;
-    std::shared_ptr<beast_oauth::rate_limiter> limiter_;
+    std::optional<authentication_throttle> throttle_;
+    std::shared_ptr<detail::verified_secret_cache> secret_cache_;
     bool secure_cookies_ = false;
 };
 

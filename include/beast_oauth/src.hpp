@@ -21,8 +21,12 @@
 #include <beast_oauth/impl/scope.ipp>
 #include <beast_oauth/impl/pkce.ipp>
 #include <beast_oauth/impl/secret_hash.ipp>
+#include <beast_oauth/impl/key_file.ipp>
 #include <beast_oauth/impl/jwt.ipp>
 #include <beast_oauth/impl/rate_limiter.ipp>
+#include <beast_oauth/impl/throttle.ipp>
+#include <beast_oauth/impl/request_shape.ipp>
+#include <beast_oauth/impl/forwarded.ipp>
 #include <beast_oauth/impl/audit.ipp>
 #include <beast_oauth/impl/token_codec.ipp>
 #include <beast_oauth/impl/memory_store.ipp>

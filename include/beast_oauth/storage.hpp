@@ -172,6 +172,22 @@ public:
                                                std::shared_ptr<token_record const>& old_out) = 0;
     /// Revokes a grant's access tokens except `keep_signature` (the `revoke_access_tokens_on_refresh` option).
     virtual void revoke_access_tokens(std::string_view grant_id, std::string_view keep_signature) = 0;
+    /** Keeps at most `keep` of a grant's live access tokens, revoking the oldest (by
+        `issued_at`) beyond it. Called after every refresh (`max_access_tokens_per_grant`), so
+        a client refreshing in a loop cannot grow the store. The default does nothing: a
+        store that does not override it grows by one live access token per refresh until
+        they expire. The shipped stores override it.
+    */
+    virtual void trim_access_tokens(std::string_view grant_id, std::size_t keep)
+    {
+        (void)grant_id;
+        (void)keep;
+    }
+    /** True when stored tokens outlive the process (a database). `authorization_server` then
+        refuses to start without `server_options::secret_key` (or `ephemeral_secret_key`): a
+        random per-process key would invalidate every stored token at the next restart.
+        Override it in a durable store of your own. */
+    virtual bool is_durable() const noexcept { return false; }
 };
 
 /** Checks a resource owner's credentials (the vendor's account system).

@@ -33,22 +33,33 @@ public:
     /// @param key HMAC key, at least 32 bytes; throws std::invalid_argument otherwise.
     BEAST_OAUTH_DECL explicit token_codec(std::string key);
 
-    /// Makes a new token with `prefix`.
-    BEAST_OAUTH_DECL issued issue(std::string_view prefix) const;
+    /** Makes a new token with `prefix`.
+
+        @param prefix the token's prefix (e.g. `boa_ac_`)
+        @param binding when not empty, the MAC also covers it (e.g. the client_id a code is
+        issued to), and the token verifies only with the same binding: a token presented in
+        another context is refused before any store is touched.
+    */
+    BEAST_OAUTH_DECL issued issue(std::string_view prefix, std::string_view binding = {}) const;
 
     /** Makes the token `prefix + random_part + "." + signature` from a given random part.
 
         For deterministic successors (refresh rotation): `random_part` must be 43
         base64url characters of a secret pseudo-random value.
     */
-    BEAST_OAUTH_DECL issued issue_derived(std::string_view prefix, std::string_view random_part) const;
+    BEAST_OAUTH_DECL issued issue_derived(std::string_view prefix, std::string_view random_part,
+                                          std::string_view binding = {}) const;
 
     /** Checks a presented token's shape, prefix and HMAC.
 
+        @param token the presented token
+        @param prefix the prefix it must carry
+        @param binding the binding the token was issued with (empty: none)
         @return the signature (a view into `token`) when genuine, else nullopt.
     */
     BEAST_OAUTH_DECL std::optional<std::string_view> verify(std::string_view token,
-                                                            std::string_view prefix) const;
+                                                            std::string_view prefix,
+                                                            std::string_view binding = {}) const;
 
 private:
     detail::hmac_sha256_key key_;

@@ -5,8 +5,19 @@
 //   POST /authorize (sign in) -> 303 to the redirect URI with a code
 //   POST /oauth/token -> access token
 //   GET /devices with and without the bearer token -> 200 / 401
+// The accounts are the vendor's own table (acme_users), not beast-oauth's memory_user_store.
+// Built with BEAST_OAUTH_CONSUMER_SQLITE=1 (beast_oauth::sqlite or beast_oauth::sqlite_compiled)
+// it then runs the same flow on sqlite_store, as a vendor keeping grants across restarts does:
+// without a secret_key the server refuses the durable store; the key comes from
+// load_or_create_secret_key (a 0600 file); after a "restart" (store and server rebuilt from the
+// files) the token issued before still opens the API.
 // Exit status 0 and "consumer flow ok" on success.
 #include <beast_oauth/beast_oauth.hpp>
+#if BEAST_OAUTH_CONSUMER_SQLITE
+#include <beast_oauth/sqlite_store.hpp>
+#include <cstdio>
+#include <sys/stat.h>
+#endif
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -22,6 +33,9 @@
 
 #ifndef BEAST_OAUTH_CONSUMER_EXPECT_SEPARATE
 #error define BEAST_OAUTH_CONSUMER_EXPECT_SEPARATE to 0 or 1
+#endif
+#ifndef BEAST_OAUTH_CONSUMER_SQLITE
+#define BEAST_OAUTH_CONSUMER_SQLITE 0
 #endif
 #if BEAST_OAUTH_CONSUMER_EXPECT_SEPARATE && !defined(BEAST_OAUTH_SEPARATE_COMPILATION)
 #error beast_oauth::compiled must carry BEAST_OAUTH_SEPARATE_COMPILATION to its consumers
@@ -187,33 +201,52 @@ std::string query_param(std::string const& url, std::string const& name)
     return query.substr(p, query.find('&', p) - p); // codes are base64url: no decoding needed
 }
 
-} // namespace
+// ---- the vendor's own account table (not beast-oauth's memory_user_store) ----
 
-int main()
+class acme_users : public beast_oauth::user_authenticator
 {
-    std::cout << "beast-oauth " << BEAST_OAUTH_VERSION_STRING
-              << (BEAST_OAUTH_CONSUMER_EXPECT_SEPARATE ? " (separately compiled)" : " (header-only)")
-              << std::endl;
+public:
+    void add(std::string email, std::string password, std::string account_id, std::string name)
+    {
+        rows_[std::move(email)] = {beast_oauth::hash_password(password, 1000), std::move(account_id), std::move(name)};
+    }
+    std::optional<beast_oauth::user_identity> authenticate(std::string_view username,
+                                                           std::string_view password) override
+    {
+        auto it = rows_.find(std::string(username));
+        if(it == rows_.end() || !beast_oauth::verify_secret(password, it->second.password_hash))
+            return std::nullopt;
+        return beast_oauth::user_identity{it->second.account_id, it->second.name};
+    }
 
-    beast_oauth::memory_store store;
-    beast_oauth::memory_user_store users;
+private:
+    struct row
+    {
+        std::string password_hash, account_id, name;
+    };
+    std::map<std::string, row> rows_;
+};
+
+beast_oauth::client seam_client()
+{
     beast_oauth::client seam;
     seam.client_id = "seam";
     seam.name = "Seam";
     seam.secret_hash = beast_oauth::hash_client_secret("seamsecret");
     seam.redirect_uris.emplace_back("https://connect.getseam.com/oauth/callback");
-    store.add_client(std::move(seam));
-    users.add_user("owner@example.com", beast_oauth::hash_password("correct horse", 1000),
-                   {"usr_42", "Owner"});
-    beast_oauth::server_options options;
-    options.profile = beast_oauth::profile::seam;
-    beast_oauth::authorization_server oauth(options, store, store, store, users);
+    return seam;
+}
 
+// Serves `oauth` on an ephemeral port, drives one flow through it and returns the access
+// token (empty on failure).
+std::string run_flow(beast_oauth::authorization_server const& oauth, std::string const& label)
+{
+    std::cout << "flow on " << label << std::endl;
     net::io_context server_ioc;
     tcp::acceptor acceptor(server_ioc, {net::ip::make_address("127.0.0.1"), 0});
     auto const port = acceptor.local_endpoint().port();
     std::thread server([&] { serve(acceptor, oauth); });
-
+    std::string result;
     try
     {
         std::string const callback = "https://connect.getseam.com/oauth/callback";
@@ -261,12 +294,12 @@ int main()
                   anonymous[http::field::www_authenticate].substr(0, 6) == "Bearer",
               "without a token the API answers 401 with a Bearer challenge");
         check(oauth.validate_bearer("Bearer " + access_token).ok(), "validate_bearer accepts the token");
+        result = access_token;
     }
     catch(std::exception const& e)
     {
         check(false, std::string("exception: ") + e.what());
     }
-
     try
     {
         send(port, {http::verb::get, "/quit", 11});
@@ -275,6 +308,74 @@ int main()
     {
     }
     server.join();
+    return result;
+}
+
+} // namespace
+
+int main()
+{
+    std::cout << "beast-oauth " << BEAST_OAUTH_VERSION_STRING
+              << (BEAST_OAUTH_CONSUMER_EXPECT_SEPARATE ? " (separately compiled)" : " (header-only)")
+              << std::endl;
+
+    acme_users users;
+    users.add("owner@example.com", "correct horse", "usr_42", "Owner");
+    beast_oauth::server_options options;
+    options.profile = beast_oauth::profile::seam;
+    {
+        beast_oauth::memory_store store;
+        store.add_client(seam_client());
+        beast_oauth::authorization_server oauth(options, store, store, store, users);
+        run_flow(oauth, "memory_store");
+    }
+
+#if BEAST_OAUTH_CONSUMER_SQLITE
+    {
+        std::string const db = "acme_intercom.db", key_file = db + ".key";
+        for(auto suffix : {"", "-wal", "-shm", ".key"})
+            std::remove((db + suffix).c_str());
+        std::string access_token;
+        {
+            beast_oauth::sqlite_store store(db);
+            store.add_client(seam_client());
+            check(static_cast<beast_oauth::token_store&>(store).is_durable(), "sqlite_store is durable");
+            bool refused = false;
+            try
+            {
+                beast_oauth::authorization_server no_key(options, store, store, store, users);
+            }
+            catch(std::invalid_argument const& e)
+            {
+                refused = std::string(e.what()).find("key_file.hpp") != std::string::npos;
+            }
+            check(refused, "without secret_key the server refuses the durable store and points at key_file.hpp");
+
+            auto key = beast_oauth::load_or_create_secret_key(key_file);
+            struct stat st{};
+            check(key.created && ::stat(key_file.c_str(), &st) == 0 && (st.st_mode & 0777) == 0600,
+                  "load_or_create_secret_key created the key file with mode 0600");
+            auto keyed = options;
+            keyed.secret_key = key.key;
+            beast_oauth::authorization_server oauth(keyed, store, store, store, users);
+            access_token = run_flow(oauth, "sqlite_store");
+        }
+        {
+            // A restart: the store and the server rebuilt from the files.
+            beast_oauth::sqlite_store store(db);
+            auto key = beast_oauth::load_or_create_secret_key(key_file);
+            check(!key.created, "the key file is read again at restart");
+            auto keyed = options;
+            keyed.secret_key = key.key;
+            beast_oauth::authorization_server oauth(keyed, store, store, store, users);
+            check(!access_token.empty() && oauth.validate_bearer("Bearer " + access_token).ok(),
+                  "after a restart the token issued before still opens the API");
+        }
+        for(auto suffix : {"", "-wal", "-shm", ".key"})
+            std::remove((db + suffix).c_str());
+    }
+#endif
+
     if(failures)
     {
         std::cout << failures << " check(s) failed" << std::endl;

@@ -30,19 +30,25 @@ function(nested_cmake_args out)
   set(${out} "${_args}" PARENT_SCOPE)
 endfunction()
 
-# build_and_run_consumer(<work dir> <configure args...>): configures tests/consumers with the
-# given arguments, builds it and runs every consumer executable it produced.
-function(build_and_run_consumer dir)
+# configure_consumer(<work dir> <configure args...>): configures tests/consumers with the
+# given arguments into a fresh <work dir>; sets CONSUMER_CONFIGURE_LOG.
+function(configure_consumer dir)
   nested_cmake_args(_common)
   file(REMOVE_RECURSE "${dir}")
   run(consumer-configure COMMAND "${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${dir}" ${_common} ${ARGN}
       OUTPUT_VARIABLE _configure_log)
   message("${_configure_log}")
+  set(CONSUMER_CONFIGURE_LOG "${_configure_log}" PARENT_SCOPE)
+endfunction()
+
+# build_and_run_configured_consumer(<work dir>): builds a configured consumer and runs every
+# consumer executable it produced.
+function(build_and_run_configured_consumer dir)
   run(consumer-build COMMAND "${CMAKE_COMMAND}" --build "${dir}" --parallel 2)
   set(_ran 0)
   foreach(_exe consumer_header_only consumer_compiled)
     if(EXISTS "${dir}/${_exe}")
-      run(${_exe} COMMAND "${dir}/${_exe}" OUTPUT_VARIABLE _out)
+      run(${_exe} COMMAND "${dir}/${_exe}" OUTPUT_VARIABLE _out WORKING_DIRECTORY "${dir}")
       message("${_out}")
       if(NOT _out MATCHES "consumer flow ok")
         message(FATAL_ERROR "${_exe} did not complete the flow")
@@ -53,7 +59,33 @@ function(build_and_run_consumer dir)
   if(_ran EQUAL 0)
     message(FATAL_ERROR "no consumer executable was built in ${dir}")
   endif()
-  set(CONSUMER_CONFIGURE_LOG "${_configure_log}" PARENT_SCOPE)
+endfunction()
+
+# build_and_run_consumer(<work dir> <configure args...>): both of the above.
+function(build_and_run_consumer dir)
+  configure_consumer("${dir}" ${ARGN})
+  build_and_run_configured_consumer("${dir}")
+  set(CONSUMER_CONFIGURE_LOG "${CONSUMER_CONFIGURE_LOG}" PARENT_SCOPE)
+endfunction()
+
+# expect_consumer_configure_failure(<what> <work dir> <regex> <configure args...>): configuring
+# tests/consumers with these arguments must fail, with output matching <regex>.
+function(expect_consumer_configure_failure what dir regex)
+  nested_cmake_args(_common)
+  file(REMOVE_RECURSE "${dir}")
+  message(STATUS "[${what}] configure must fail")
+  execute_process(COMMAND "${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${dir}" ${_common} ${ARGN}
+                  RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _out)
+  if(_rc EQUAL 0)
+    message("${_out}")
+    message(FATAL_ERROR "[${what}] configure succeeded; it must stop with a message")
+  endif()
+  string(REGEX REPLACE "[ \t\r\n]+" " " _flat "${_out}") # CMake wraps long messages
+  if(NOT _flat MATCHES "${regex}")
+    message("${_out}")
+    message(FATAL_ERROR "[${what}] the configure error does not say '${regex}'")
+  endif()
+  message(STATUS "[${what}] refused as expected")
 endfunction()
 
 # assert_relocatable(<installed tree> <forbidden absolute paths...>): no installed text file

@@ -52,6 +52,7 @@ CONFIG = {
             "client_id": "seam",
             "client_secret": "seamsecret",
             "name": "Seam",
+            "default_scope": "intercoms.read intercoms.write",  # as in the shipped config.json
             "redirect_uris": [
                 "https://*.integrations.getseam.com/*",
                 "https://connect.getseam.com/oauth/callback",

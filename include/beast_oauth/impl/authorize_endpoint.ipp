@@ -366,16 +366,13 @@ BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request
     auto password = params.get_or_empty("password");
     if(username.empty() || password.empty())
         return render_page(req, params, ar, {}, "Enter your email and password.", username, 200);
-    // Throttle guessing per account and per address before checking anything.
-    std::string user_key = "user:";
-    for(char ch : username)
-        user_key.push_back((ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch);
-    std::string ip_key = ctx.remote_address.empty() ? std::string() : "ip:" + ctx.remote_address;
+    // Throttle guessing before checking anything: per (account, address) and per address refuse,
+    // per account only slows (throttle_policy), so a guesser elsewhere never locks the owner out.
+    auto const attempt = throttle_ ? throttle_->attempt_for(authentication_throttle::subject_kind::account,
+                                                            username, ctx.remote_address)
+                                   : throttle_attempt{};
     auto const& cid = ar.client->client_id;
-    auto wait = throttled(user_key, ctx, cid, username);
-    if(!wait)
-        wait = throttled(ip_key, ctx, cid, username);
-    if(wait)
+    if(auto wait = throttled(attempt, ctx, cid, username))
     {
         auto res = render_page(req, params, ar, {},
                                "Too many failed sign-in attempts. Try again in " + std::to_string(wait->count()) +
@@ -387,13 +384,12 @@ BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request
     auto who = users_.authenticate(username, password);
     if(!who)
     {
-        record_failure(user_key);
-        record_failure(ip_key);
+        record_failure(attempt);
         audit(audit_event_type::sign_in_failed, ctx, cid, {}, username, {}, "wrong credentials");
         return render_page(req, params, ar, {}, "The email or password is incorrect.", username, 200);
     }
-    if(limiter_)
-        limiter_->reset(user_key);
+    if(throttle_)
+        throttle_->succeeded(attempt);
     audit(audit_event_type::sign_in_succeeded, ctx, cid, who->subject, username);
     auto res = redirect_response(req, issue_code_redirect(ar, *who), ar);
     if(options_.session_ttl.count() > 0)

@@ -6,6 +6,8 @@
 #include <beast_oauth/server.hpp>
 #include <beast_oauth/detail/http_util.hpp>
 #include <beast_oauth/scope.hpp>
+#include <beast_oauth/params.hpp>
+#include <iterator>
 
 namespace beast_oauth {
 
@@ -35,6 +37,22 @@ inline bearer_result store_failure_bearer_result(std::chrono::seconds retry_afte
     r.credentials_present = true;
     r.retry_after = retry_after;
     return r;
+}
+
+// Whether a form-encoded string has a parameter named `name` (RFC 6750 2.2/2.3 access_token).
+// Names are compared after percent-decoding, so "access%5Ftoken" counts too.
+inline bool has_form_param(std::string_view form, std::string_view name)
+{
+    if(form.find(name) == std::string_view::npos && form.find('%') == std::string_view::npos)
+        return false; // the common case: no parse
+    param_list params;
+    param_error perr;
+    param_limits limits;
+    limits.max_count = 1000;
+    limits.max_size = form.size() + 1;
+    if(parse_form(form, params, perr, limits))
+        return form.find(name) != std::string_view::npos; // malformed: decide on the raw text
+    return params.contains(name);
 }
 
 inline bool is_b64token(std::string_view s) noexcept
@@ -113,9 +131,33 @@ BEAST_OAUTH_DECL bearer_result authorization_server::validate_bearer(std::string
 BEAST_OAUTH_DECL bearer_result authorization_server::validate_bearer(http_request const& req,
                                                                      std::string_view required_scope) const
 {
+    namespace http = boost::beast::http;
+    // RFC 6750 2: one method per request. Two Authorization fields, or a header token plus an
+    // access_token in the query or a form body, would let two components check different tokens.
+    auto authorization = req[http::field::authorization];
+    if(!authorization.empty())
+    {
+        auto auths = req.equal_range(http::field::authorization);
+        bool const twice = std::next(auths.first) != auths.second;
+        auto q = req.target().find('?');
+        bool const in_query = q != boost::beast::string_view::npos &&
+                              detail::has_form_param(req.target().substr(q + 1), "access_token");
+        bool const in_body = detail::iequals(detail::media_type(req[http::field::content_type]),
+                                             "application/x-www-form-urlencoded") &&
+                             detail::has_form_param(req.body(), "access_token");
+        if(twice || in_query || in_body)
+        {
+            bearer_result r;
+            r.required_scope = std::string(required_scope);
+            r.credentials_present = true;
+            r.err = error::invalid_request;
+            r.description = "the access token was sent more than once or by more than one method";
+            return r;
+        }
+    }
     try
     {
-        return validate_bearer(req[boost::beast::http::field::authorization], required_scope);
+        return validate_bearer(authorization, required_scope);
     }
     catch(store_unavailable const& e)
     {

@@ -118,7 +118,9 @@ BEAST_OAUTH_DECL std::string authorization_server::make_code(code_record& rec) c
 {
     if(options_.code_format == token_format::opaque)
     {
-        auto issued = codec_.issue(detail::code_prefix);
+        // Bound to the client: presented by another client, the code fails its MAC check and
+        // is refused without being consumed (so it cannot be burnt by whoever saw it).
+        auto issued = codec_.issue(detail::code_prefix, rec.client_id);
         rec.signature = issued.signature;
         codes_.save_code(rec);
         return std::move(issued.token);
@@ -142,12 +144,13 @@ BEAST_OAUTH_DECL std::string authorization_server::make_code(code_record& rec) c
     return jws_sign(*options_.signing_keys->active(), detail::code_jwt_typ, claims);
 }
 
-BEAST_OAUTH_DECL consume_result authorization_server::redeem_code(std::string_view code) const
+BEAST_OAUTH_DECL consume_result authorization_server::redeem_code(std::string_view code,
+                                                                   std::string_view client_id) const
 {
     consume_result r; // not_found
     if(!detail::looks_like_jwt(code))
     {
-        auto signature = codec_.verify(code, detail::code_prefix);
+        auto signature = codec_.verify(code, detail::code_prefix, client_id);
         return signature ? codes_.consume_code(*signature) : r;
     }
     if(!options_.signing_keys)
@@ -171,6 +174,8 @@ BEAST_OAUTH_DECL consume_result authorization_server::redeem_code(std::string_vi
        rec.grant_id.empty() || rec.client_id.empty() || !detail::claim_seconds(c, "exp", rec.expires_at) ||
        !detail::claim_seconds(c, "iat", rec.issued_at))
         return r;
+    if(rec.client_id != client_id)
+        return r; // another client's code: refused before it is claimed (never burnt)
     r = codes_.claim_code(rec.signature, rec.grant_id, rec.expires_at);
     if(r.status == consume_status::consumed)
         r.record = std::move(rec);

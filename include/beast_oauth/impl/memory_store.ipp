@@ -164,6 +164,10 @@ BEAST_OAUTH_DECL void memory_store::insert_token_locked(shard<grant_entry>& g, g
                                                        time_point t)
 {
     auto k = make_key(record.signature);
+    // The list only grows here: drop keys of tokens that are gone (expired, swept, revoked),
+    // so a long-lived grant's list stays the size of its live tokens.
+    if(grant.tokens.size() >= 32 && grant.tokens.size() % 32 == 0)
+        prune_grant_locked(grant, t);
     grant.tokens.push_back(k);
     if(record.expires_at > grant.expires)
     {
@@ -277,6 +281,47 @@ BEAST_OAUTH_DECL rotate_status memory_store::rotate_refresh_token(refresh_rotati
     if(request.new_refresh)
         insert_token_locked(g, git->second, gk, *request.new_refresh, request.now);
     return rotate_status::rotated;
+}
+
+BEAST_OAUTH_DECL void memory_store::prune_grant_locked(grant_entry& grant, time_point t)
+{
+    auto& tokens = grant.tokens;
+    tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
+                                [&](key const& k) {
+                                    auto rec = find_locked(k);
+                                    return !rec || rec->expires_at <= t;
+                                }),
+                 tokens.end());
+}
+
+BEAST_OAUTH_DECL void memory_store::trim_access_tokens(std::string_view grant_id, std::size_t keep)
+{
+    auto t = now();
+    auto gk = make_key(grant_id);
+    auto& g = grants_[shard_of(gk)];
+    std::lock_guard<std::mutex> grant_lock(g.mutex);
+    auto git = g.map.find(gk);
+    if(git == g.map.end())
+        return;
+    auto& tokens = git->second.tokens;
+    prune_grant_locked(git->second, t);
+    std::size_t access = 0;
+    for(auto const& k : tokens)
+        if(auto rec = find_locked(k); rec && rec->kind == token_kind::access)
+            ++access;
+    // The list is in issue order: the oldest access tokens go first.
+    tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
+                                [&](key const& k) {
+                                    if(access <= keep)
+                                        return false;
+                                    auto rec = find_locked(k);
+                                    if(!rec || rec->kind != token_kind::access)
+                                        return false;
+                                    erase_token(k);
+                                    --access;
+                                    return true;
+                                }),
+                 tokens.end());
 }
 
 BEAST_OAUTH_DECL void memory_store::revoke_access_tokens(std::string_view grant_id,

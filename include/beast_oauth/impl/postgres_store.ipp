@@ -61,6 +61,7 @@ enum id
     token_delete_grant,
     token_rotate,
     token_delete_access,
+    token_trim_access,
     sweep_tokens,
     sweep_codes,
     sweep_grants,
@@ -117,6 +118,9 @@ constexpr char const* text[statement_count] = {
     "DELETE FROM oauth_tokens WHERE grant_id = $1",
     "UPDATE oauth_tokens SET rotated_at = $2, expires_at = LEAST(expires_at, $3) WHERE signature = $1",
     "DELETE FROM oauth_tokens WHERE grant_id = $1 AND kind = 0 AND signature <> $2",
+    // Keeps the newest N access tokens of a grant (max_access_tokens_per_grant).
+    "DELETE FROM oauth_tokens WHERE grant_id = $1 AND kind = 0 AND signature NOT IN"
+    " (SELECT signature FROM oauth_tokens WHERE grant_id = $1 AND kind = 0 ORDER BY issued_at DESC LIMIT $2)",
     // LIMIT NULL: no limit.
     "DELETE FROM oauth_tokens WHERE ctid = ANY(ARRAY("
     "SELECT ctid FROM oauth_tokens WHERE expires_at <= $1 LIMIT $2))",
@@ -655,6 +659,13 @@ BEAST_OAUTH_DECL void postgres_store::revoke_access_tokens(std::string_view gran
 {
     auto l = pool_->acquire();
     l->run(detail::pg_sql::token_delete_access, detail::pg_params().add(grant_id).add(keep_signature));
+}
+
+BEAST_OAUTH_DECL void postgres_store::trim_access_tokens(std::string_view grant_id, std::size_t keep)
+{
+    auto l = pool_->acquire();
+    l->run(detail::pg_sql::token_trim_access,
+           detail::pg_params().add(grant_id).add(static_cast<std::int64_t>(keep)));
 }
 
 BEAST_OAUTH_DECL std::size_t postgres_store::sweep_limited(time_point t, std::size_t limit)

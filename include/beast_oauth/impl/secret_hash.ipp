@@ -4,6 +4,7 @@
 #include <beast_oauth/secret_hash.hpp>
 #include <beast_oauth/detail/crypto.hpp>
 #include <openssl/evp.h>
+#include <cmath>
 #include <stdexcept>
 
 namespace beast_oauth {
@@ -36,8 +37,50 @@ BEAST_OAUTH_DECL std::string hash_password(std::string_view password, unsigned i
 
 BEAST_OAUTH_DECL std::string hash_client_secret(std::string_view secret)
 {
+    if(is_weak_client_secret(secret))
+        return hash_password(secret, weak_client_secret_iterations);
     auto d = detail::sha256(secret);
     return "sha256$" + detail::base64url_encode(d.data(), d.size());
+}
+
+BEAST_OAUTH_DECL std::string generate_client_secret()
+{
+    return detail::random_base64url(32);
+}
+
+BEAST_OAUTH_DECL bool is_weak_client_secret(std::string_view secret) noexcept
+{
+    // Estimated bits = length x log2(alphabet), the alphabet being the union of the character
+    // classes the secret uses (hex digits alone count as 16). Fewer than 10 distinct characters
+    // also counts as weak ("aaaa...": long, but nothing random in it), and so does any secret
+    // with a space: a passphrase a person chose ("correct horse battery staple").
+    bool lower = false, upper = false, digit = false, other = false, hex_lower = true, hex_upper = true;
+    bool seen[256] = {};
+    unsigned distinct = 0;
+    for(char ch : secret)
+    {
+        auto const c = static_cast<unsigned char>(ch);
+        if(!seen[c])
+        {
+            seen[c] = true;
+            ++distinct;
+        }
+        bool const is_digit = c >= '0' && c <= '9';
+        bool const is_lower = c >= 'a' && c <= 'z';
+        bool const is_upper = c >= 'A' && c <= 'Z';
+        lower |= is_lower;
+        upper |= is_upper;
+        digit |= is_digit;
+        other |= !is_digit && !is_lower && !is_upper;
+        hex_lower &= is_digit || (c >= 'a' && c <= 'f');
+        hex_upper &= is_digit || (c >= 'A' && c <= 'F');
+    }
+    double alphabet = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) + (other ? 32 : 0);
+    if(hex_lower || hex_upper)
+        alphabet = 16;
+    if(secret.empty() || distinct < 10 || alphabet < 2 || secret.find(' ') != std::string_view::npos)
+        return true;
+    return static_cast<double>(secret.size()) * std::log2(alphabet) < 128.0;
 }
 
 BEAST_OAUTH_DECL bool verify_secret(std::string_view secret, std::string_view stored)

@@ -4,6 +4,8 @@
 #include <beast_oauth/server.hpp>
 #include <beast_oauth/detail/crypto.hpp>
 #include <beast_oauth/detail/http_util.hpp>
+#include <beast_oauth/detail/log_escape.hpp>
+#include <beast_oauth/secret_hash.hpp>
 #include <beast_oauth/sign_in_page.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/url/encode.hpp>
@@ -113,6 +115,13 @@ BEAST_OAUTH_DECL authorization_server::authorization_server(server_options optio
     , rotation_key_(detail::derive_key(secret_, "beast_oauth refresh rotation v1"))
     , codec_(detail::derive_key(secret_, "beast_oauth token v1"))
 {
+    if(tokens.is_durable() && options_.secret_key.empty() && !options_.ephemeral_secret_key)
+        throw std::invalid_argument(
+            "beast_oauth: the token store is durable but server_options::secret_key is empty: a random "
+            "key per process would make every stored token invalid at the next restart. Set secret_key "
+            "(at least 32 bytes, the same on every instance), e.g. from "
+            "beast_oauth::load_or_create_secret_key(path) in <beast_oauth/key_file.hpp>, or set "
+            "server_options::ephemeral_secret_key = true to accept losing them");
     if(options_.code_ttl.count() <= 0 || options_.code_ttl > std::chrono::seconds(600))
         throw std::invalid_argument("beast_oauth: code_ttl must be 1 to 600 seconds (RFC 6749 4.1.2)");
     if(options_.access_token_ttl.count() <= 0)
@@ -123,7 +132,9 @@ BEAST_OAUTH_DECL authorization_server::authorization_server(server_options optio
     if(jwt && options_.issuer.empty())
         throw std::invalid_argument("beast_oauth: JWT tokens or codes need an issuer");
     if(options_.rate_limiting)
-        limiter_ = options_.rate_limiter ? options_.rate_limiter : std::make_shared<token_bucket_limiter>();
+        throttle_.emplace(options_.rate_limiter ? options_.rate_limiter : std::make_shared<token_bucket_limiter>(),
+                          options_.throttle);
+    secret_cache_ = std::make_shared<detail::verified_secret_cache>();
     secure_cookies_ = options_.secure_cookies.value_or(options_.issuer.rfind("https://", 0) == 0);
 }
 
@@ -143,26 +154,51 @@ BEAST_OAUTH_DECL void authorization_server::audit(audit_event_type type, request
                                                   std::string_view username, std::string_view grant_id,
                                                   std::string_view detail) const
 {
-    if(options_.audit)
-        options_.audit(audit_event{type, now(), client_id, subject, username, ctx.remote_address, grant_id, detail});
+    if(!options_.audit)
+        return;
+    // Fields a client chose (client_id, username, the address a proxy reported) reach the hook
+    // with control characters escaped, so no log format can be forged by a newline in them.
+    std::string escaped[6];
+    std::string_view fields[6] = {client_id, subject, username, ctx.remote_address, grant_id, detail};
+    for(std::size_t i = 0; i < 6; ++i)
+        if(detail::needs_log_escaping(fields[i]))
+        {
+            escaped[i] = detail::escape_for_log(fields[i]);
+            fields[i] = escaped[i];
+        }
+    options_.audit(audit_event{type, now(), fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]});
 }
 
 BEAST_OAUTH_DECL std::optional<std::chrono::seconds> authorization_server::throttled(
-    std::string_view key, request_context const& ctx, std::string_view client_id,
+    throttle_attempt const& attempt, request_context const& ctx, std::string_view client_id,
     std::string_view username) const
 {
-    if(!limiter_ || key.empty())
+    if(!throttle_)
         return std::nullopt;
-    auto wait = limiter_->check(key, now());
-    if(wait)
-        audit(audit_event_type::rate_limited, ctx, client_id, {}, username, {}, key.substr(0, key.find(':')));
-    return wait;
+    auto verdict = throttle_->check(attempt, now());
+    if(!verdict)
+        return std::nullopt;
+    audit(audit_event_type::rate_limited, ctx, client_id, {}, username, {}, verdict->reason);
+    return verdict->wait;
 }
 
-BEAST_OAUTH_DECL void authorization_server::record_failure(std::string_view key) const
+BEAST_OAUTH_DECL void authorization_server::record_failure(throttle_attempt const& attempt) const
 {
-    if(limiter_ && !key.empty())
-        limiter_->record_failure(key, now());
+    if(throttle_)
+        throttle_->failed(attempt, now());
+}
+
+BEAST_OAUTH_DECL bool authorization_server::client_secret_matches(client const& c, std::string_view secret) const
+{
+    // A slow (PBKDF2) hash is paid once per process for a secret that verified; see verified_secret_cache.
+    bool const slow = !detail::is_fast_secret_hash(c.secret_hash);
+    if(slow && secret_cache_->contains(c.client_id, c.secret_hash, secret))
+        return true;
+    if(!verify_secret(secret, c.secret_hash))
+        return false;
+    if(slow)
+        secret_cache_->insert(c.client_id, c.secret_hash, secret);
+    return true;
 }
 
 BEAST_OAUTH_DECL std::string authorization_server::cookie_name(std::string_view base) const

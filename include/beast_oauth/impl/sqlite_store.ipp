@@ -61,6 +61,7 @@ enum id
     token_delete_grant,
     token_rotate,
     token_delete_access,
+    token_trim_access,
     sweep_tokens,
     sweep_codes,
     sweep_grants,
@@ -103,6 +104,9 @@ constexpr char const* text[statement_count] = {
     "DELETE FROM oauth_tokens WHERE grant_id = ?1",
     "UPDATE oauth_tokens SET rotated_at = ?2, expires_at = min(expires_at, ?3) WHERE signature = ?1",
     "DELETE FROM oauth_tokens WHERE grant_id = ?1 AND kind = 0 AND signature <> ?2",
+    // Keeps the newest N access tokens of a grant (max_access_tokens_per_grant).
+    "DELETE FROM oauth_tokens WHERE grant_id = ?1 AND kind = 0 AND signature NOT IN"
+    " (SELECT signature FROM oauth_tokens WHERE grant_id = ?1 AND kind = 0 ORDER BY issued_at DESC, rowid DESC LIMIT ?2)",
     "DELETE FROM oauth_tokens WHERE rowid IN"
     " (SELECT rowid FROM oauth_tokens WHERE expires_at <= ?1 LIMIT ?2)",
     "DELETE FROM oauth_codes WHERE rowid IN"
@@ -658,6 +662,14 @@ BEAST_OAUTH_DECL void sqlite_store::revoke_access_tokens(std::string_view grant_
     auto l = pool_->acquire();
     detail::sqlite_statement s(*l, detail::sqlite_sql::token_delete_access);
     s.bind(1, grant_id).bind(2, keep_signature);
+    s.run();
+}
+
+BEAST_OAUTH_DECL void sqlite_store::trim_access_tokens(std::string_view grant_id, std::size_t keep)
+{
+    auto l = pool_->acquire();
+    detail::sqlite_statement s(*l, detail::sqlite_sql::token_trim_access);
+    s.bind(1, grant_id).bind(2, static_cast<std::int64_t>(keep));
     s.run();
 }
 

@@ -136,10 +136,14 @@ BEAST_OAUTH_DECL std::optional<http_response> authorization_server::read_client_
     }
     if(client_id.empty())
         return oauth_error(req, error::invalid_client, "client authentication failed");
-    auto client = clients_.find_client(client_id);
-    // Throttle failed authentications per known client_id (unknown ids have nothing to guard).
-    std::string const key = client ? "client:" + client_id : std::string();
-    if(auto wait = throttled(key, ctx, client_id, {}))
+    // Throttle failed authentications per (client_id, address) and per address; known and
+    // unknown ids alike, so the answers never tell which client_ids exist. Per client_id alone
+    // only slows (throttle_policy): a guesser elsewhere never locks the real client out.
+    auto const attempt = throttle_ ? throttle_->attempt_for(authentication_throttle::subject_kind::client,
+                                                            client_id, ctx.remote_address)
+                                   : throttle_attempt{};
+    if(auto wait = throttled(attempt, ctx, client_id.size() <= 128 ? std::string_view(client_id)
+                                                                  : std::string_view("(long)"), {}))
     {
         auto res = oauth_error(req, error::temporarily_unavailable,
                                "too many failed client authentications; retry later");
@@ -147,23 +151,41 @@ BEAST_OAUTH_DECL std::optional<http_response> authorization_server::read_client_
         res.set(http::field::retry_after, std::to_string(wait->count()));
         return res;
     }
+    auto client = clients_.find_client(client_id);
     bool authenticated = false;
     if(client)
     {
         if(client->is_public())
             authenticated = !has_secret; // a public client has no secret to present
         else
-            authenticated = has_secret && verify_secret(client_secret, client->secret_hash);
+            authenticated = has_secret && client_secret_matches(*client, client_secret);
     }
     if(!authenticated)
     {
-        record_failure(key);
+        record_failure(attempt);
         audit(audit_event_type::client_authentication_failed, ctx,
               client_id.size() <= 128 ? std::string_view(client_id) : std::string_view("(long)"));
         return oauth_error(req, error::invalid_client, "client authentication failed");
     }
+    if(throttle_)
+        throttle_->succeeded(attempt);
     client_out = std::move(client);
     return std::nullopt;
+}
+
+BEAST_OAUTH_DECL time_point authorization_server::refresh_expiry(client const& c, time_point t) const
+{
+    auto ttl = c.is_public() && options_.public_refresh_token_ttl.count() > 0 ? options_.public_refresh_token_ttl
+                                                                              : options_.refresh_token_ttl;
+    return ttl.count() > 0 ? t + ttl : time_point::max();
+}
+
+BEAST_OAUTH_DECL void authorization_server::limit_access_tokens(token_record const& issued) const
+{
+    if(options_.revoke_access_tokens_on_refresh)
+        tokens_.revoke_access_tokens(issued.grant_id, issued.signature);
+    else if(options_.max_access_tokens_per_grant > 0)
+        tokens_.trim_access_tokens(issued.grant_id, options_.max_access_tokens_per_grant);
 }
 
 BEAST_OAUTH_DECL std::string authorization_server::derive_token(std::string_view from,
@@ -278,7 +300,9 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(ht
     auto code = params.get("code");
     if(!code)
         return oauth_error(req, error::invalid_request, "code is required");
-    auto consumed = redeem_code(*code);
+    // Bound to the client before anything is consumed (RFC 6749 4.1.3): another client's
+    // attempt leaves the code intact for its rightful client.
+    auto consumed = redeem_code(*code, c.client_id);
     if(consumed.status == consume_status::already_used)
     {
         // RFC 6749 4.1.2 / RFC 9700 4.5: a replayed code revokes what it issued.
@@ -340,8 +364,7 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_authorization_code(ht
         token_record rt = at;
         rt.signature = refresh.signature;
         rt.kind = token_kind::refresh;
-        rt.expires_at = options_.refresh_token_ttl.count() > 0 ? t + options_.refresh_token_ttl
-                                                               : time_point::max();
+        rt.expires_at = refresh_expiry(c, t);
         tokens_.save_token(rt);
     }
     return token_success(req, ctx, c, rec.grant_id, "authorization_code", rec.subject, access,
@@ -393,15 +416,15 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_re
     at.issued_at = t;
     at.expires_at = t + options_.access_token_ttl;
 
-    auto policy = c.rotation.value_or(options_.rotation);
+    // RFC 9700 4.14.2: a public client's refresh tokens always rotate (they are not sender-constrained).
+    auto policy = c.is_public() ? refresh_rotation::rotate : c.rotation.value_or(options_.rotation);
     if(policy == refresh_rotation::none && old->rotated_at == time_point{})
     {
         // Seam's guide: a new access token, the same refresh token.
         auto access = make_access_token(at, {});
         if(!tokens_.save_token(at))
             return oauth_error(req, error::invalid_grant, "the authorization grant was revoked");
-        if(options_.revoke_access_tokens_on_refresh)
-            tokens_.revoke_access_tokens(at.grant_id, at.signature);
+        limit_access_tokens(at);
         return token_success(req, ctx, c, at.grant_id, "refresh_token", at.subject, access,
                              options_.access_token_ttl.count(), *presented, scope, scope_changed);
     }
@@ -414,7 +437,7 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_re
     rt.kind = token_kind::refresh;
     rt.scope = old->scope; // RFC 6749 6: the new refresh token keeps the original scope
     rt.signature = refresh.signature;
-    rt.expires_at = options_.refresh_token_ttl.count() > 0 ? t + options_.refresh_token_ttl : time_point::max();
+    rt.expires_at = refresh_expiry(c, t);
 
     refresh_rotation_request rotation;
     rotation.old_signature = *signature;
@@ -426,21 +449,28 @@ BEAST_OAUTH_DECL http_response authorization_server::grant_refresh_token(http_re
     switch(tokens_.rotate_refresh_token(rotation, rotated))
     {
     case rotate_status::rotated:
-        if(options_.revoke_access_tokens_on_refresh)
-            tokens_.revoke_access_tokens(at.grant_id, at.signature);
+        limit_access_tokens(at);
         return token_success(req, ctx, c, at.grant_id, "refresh_token", at.subject, access,
                              options_.access_token_ttl.count(), refresh.token, scope, scope_changed);
     case rotate_status::in_grace:
-        // The same pair as the first rotation; a JWT is re-signed with the first one's times.
+    {
+        // The same pair as the first rotation, with the first one's scope and times, whatever
+        // scope this request asks for: the token, introspection and the response agree.
+        auto first = tokens_.find_token(at.signature);
+        if(!first || first->kind != token_kind::access)
+            return oauth_error(req, error::invalid_grant, "the refresh token was already used");
+        auto const asked = params.get("scope") ? scope : old->scope;
         if(options_.access_token_format == token_format::jwt)
         {
-            at.issued_at = rotated->rotated_at;
-            at.expires_at = rotated->rotated_at + options_.access_token_ttl;
+            at.scope = first->scope;
+            at.issued_at = first->issued_at;
+            at.expires_at = first->expires_at;
             access = make_access_token(at, derive_token(*presented, "access"));
         }
         return token_success(req, ctx, c, at.grant_id, "refresh_token", at.subject, access,
-                             detail::seconds_until(rotated->rotated_at + options_.access_token_ttl, t),
-                             refresh.token, scope, scope_changed);
+                             detail::seconds_until(first->expires_at, t), refresh.token, first->scope,
+                             scope_changed || first->scope != asked);
+    }
     case rotate_status::reused:
         // RFC 9700 4.14.2: a rotated refresh token used again means it leaked.
         tokens_.revoke_grant(old->grant_id);
