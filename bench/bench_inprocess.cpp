@@ -1,8 +1,13 @@
 // In-process figures for docs/performance.md: bearer validation, issuance, a whole token
-// exchange through handle_request (no sockets), JWT sign/verify against raw OpenSSL.
+// exchange and a refresh through handle_request (no sockets), JWT sign/verify against raw OpenSSL.
 #include <beast_oauth/beast_oauth.hpp>
 #include <beast_oauth/detail/crypto.hpp>
 #include <benchmark/benchmark.h>
+#ifdef BEAST_OAUTH_BENCH_SQLITE
+#include <beast_oauth/sqlite_store.hpp>
+#include <cstdio>
+#include <unistd.h>
+#endif
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <malloc.h>
@@ -171,6 +176,80 @@ void BM_token_exchange_handle_request(benchmark::State& state)
     run_exchanges(state, w);
 }
 BENCHMARK(BM_token_exchange_handle_request)->Arg(1000)->Arg(1000000);
+
+// Refreshes through handle_request (rotation none, Seam's guide): each one finds the refresh
+// token, saves a new access token and writes the grant's row, where last_used_at is kept (at
+// most once a minute; the comparison is inside that write). One grant, refreshed in a loop.
+template<class Store>
+void run_refreshes(benchmark::State& state, Store& store)
+{
+    memory_user_store users;
+    client c;
+    c.client_id = "seam";
+    c.secret_hash = hash_client_secret("seamsecret");
+    c.redirect_uris.emplace_back("https://connect.getseam.com/oauth/callback");
+    store.add_client(c);
+    server_options o;
+    o.issuer = "https://bench.test";
+    o.secret_key = std::string(32, 'k');
+    o.rate_limiting = false;
+    authorization_server server(o, store, store, store, users);
+    authorization_request ar;
+    ar.client = store.find_client("seam");
+    ar.redirect_uri = "https://connect.getseam.com/oauth/callback";
+    auto loc = server.issue_code_redirect(ar, {"usr_1", "Owner"});
+    auto start = loc.find("code=") + 5;
+    http_request ex{http::verb::post, "/oauth/token", 11};
+    ex.set(http::field::content_type, "application/x-www-form-urlencoded");
+    ex.body() = "grant_type=authorization_code&code=" + loc.substr(start, loc.find('&', start) - start) +
+                "&client_id=seam&client_secret=seamsecret";
+    auto first = handle_request(server, std::move(ex));
+    auto const& b = first->body();
+    auto rs = b.find("\"refresh_token\":\"") + 17;
+    auto const body = "grant_type=refresh_token&refresh_token=" + b.substr(rs, b.find('"', rs) - rs) +
+                      "&client_id=seam&client_secret=seamsecret";
+    for(auto _ : state)
+    {
+        http_request req{http::verb::post, "/oauth/token", 11};
+        req.set(http::field::content_type, "application/x-www-form-urlencoded");
+        req.body() = body;
+        req.prepare_payload();
+        auto res = handle_request(server, std::move(req));
+        if(!res || res->result_int() != 200)
+        {
+            state.SkipWithError("refresh failed");
+            break;
+        }
+        benchmark::DoNotOptimize(res);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
+void BM_refresh_memory(benchmark::State& state)
+{
+    memory_store store;
+    run_refreshes(state, store);
+}
+BENCHMARK(BM_refresh_memory)->Unit(benchmark::kNanosecond);
+
+#ifdef BEAST_OAUTH_BENCH_SQLITE
+// The same on SQLite with synchronous=NORMAL (no fsync per commit, so the statements' own cost shows).
+void BM_refresh_sqlite(benchmark::State& state)
+{
+    std::string path = "/tmp/beast-oauth-bench-refresh-" + std::to_string(::getpid()) + ".db";
+    for(auto suffix : {"", "-wal", "-shm"})
+        std::remove((path + suffix).c_str());
+    {
+        sqlite_store_options so;
+        so.synchronous_full = false;
+        sqlite_store store(path, so);
+        run_refreshes(state, store);
+    }
+    for(auto suffix : {"", "-wal", "-shm"})
+        std::remove((path + suffix).c_str());
+}
+BENCHMARK(BM_refresh_sqlite)->Unit(benchmark::kMicrosecond);
+#endif
 
 // JWT: ours against OpenSSL's own one-shot sign/verify of the same input.
 void BM_jwt_sign(benchmark::State& state)

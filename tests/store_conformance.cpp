@@ -481,6 +481,252 @@ void run_store_conformance(store_factory const& factory)
         check_same_client(*found, c);
     }
 
+    if(s.grants)
+    {
+        auto& grants = *s.grants;
+
+        SECTION("grants: the first token creates the record, later ones move last_used_at at most once a minute")
+        {
+            auto a = make_token("ga-at", "ga", t0 + 3600);
+            a.scope = "intercoms.read intercoms.write";
+            REQUIRE(tokens.save_token(a));
+            auto rt = make_token("ga-rt", "ga", t0 + 86400, token_kind::refresh);
+            rt.scope = "intercoms.read intercoms.write";
+            REQUIRE(tokens.save_token(rt));
+            auto g = grants.find_grant("ga");
+            REQUIRE(g);
+            CHECK(g->grant_id == "ga");
+            CHECK(g->subject == "usr_1");
+            CHECK(g->client_id == "seam");
+            CHECK(g->scope == "intercoms.read intercoms.write");
+            CHECK(g->created_at == at(t0));
+            CHECK(g->last_used_at == at(t0));
+            CHECK_FALSE(g->revoked());
+            CHECK(g->expires_at == at(t0 + 86400));
+
+            // A refresh 30 s later: inside the resolution, nothing moves.
+            auto a2 = make_token("ga-at2", "ga", t0 + 3630);
+            a2.issued_at = at(t0 + 30);
+            a2.scope = "intercoms.read"; // a narrowed refresh never narrows the grant
+            REQUIRE(tokens.save_token(a2));
+            CHECK(grants.find_grant("ga")->last_used_at == at(t0));
+            CHECK(grants.find_grant("ga")->scope == "intercoms.read intercoms.write");
+            auto a3 = make_token("ga-at3", "ga", t0 + 3660);
+            a3.issued_at = at(t0 + 60);
+            REQUIRE(tokens.save_token(a3));
+            CHECK(grants.find_grant("ga")->last_used_at == at(t0 + 60));
+            // A rotation counts as a use too.
+            auto at4 = make_token("ga-at4", "ga", t0 + 3800);
+            at4.issued_at = at(t0 + 200);
+            auto rt4 = make_token("ga-rt4", "ga", t0 + 90000, token_kind::refresh);
+            rt4.issued_at = at(t0 + 200);
+            refresh_rotation_request rq;
+            rq.old_signature = "ga-rt";
+            rq.now = at(t0 + 200);
+            rq.new_access = &at4;
+            rq.new_refresh = &rt4;
+            std::shared_ptr<token_record const> old;
+            REQUIRE(tokens.rotate_refresh_token(rq, old) == rotate_status::rotated);
+            g = grants.find_grant("ga");
+            REQUIRE(g);
+            CHECK(g->last_used_at == at(t0 + 200));
+            CHECK(g->created_at == at(t0));
+            CHECK(g->expires_at == at(t0 + 90000));
+
+            // Listed per owner, oldest first; revoked and expired grants are not.
+            auto b = make_token("gb-at", "gb", t0 + 3600);
+            b.issued_at = at(t0 + 5);
+            REQUIRE(tokens.save_token(b));
+            auto other = make_token("go-at", "go", t0 + 3600);
+            other.subject = "usr_2";
+            REQUIRE(tokens.save_token(other));
+            auto shortlived = make_token("gs-at", "gs", t0 + 100);
+            REQUIRE(tokens.save_token(shortlived));
+            auto mine = grants.list_grants("usr_1");
+            REQUIRE(mine.size() == 3);
+            CHECK(mine[0].grant_id == "ga");
+            CHECK(mine[1].grant_id == "gs");
+            CHECK(mine[2].grant_id == "gb");
+            clock_seconds = t0 + 101;
+            mine = grants.list_grants("usr_1");
+            REQUIRE(mine.size() == 2);
+            CHECK(mine[0].grant_id == "ga");
+            CHECK(mine[1].grant_id == "gb");
+            tokens.revoke_grant("gb");
+            mine = grants.list_grants("usr_1");
+            REQUIRE(mine.size() == 1);
+            CHECK(mine[0].grant_id == "ga");
+            auto gone = grants.find_grant("gb");
+            REQUIRE(gone);
+            CHECK(gone->revoked());
+            CHECK(gone->subject == "usr_1");
+            REQUIRE(grants.list_grants("usr_2").size() == 1);
+            CHECK(grants.list_grants("nobody").empty());
+            CHECK_FALSE(grants.find_grant("no-such-grant"));
+            if(s.reopen)
+            {
+                auto again = s.reopen();
+                REQUIRE(again.grants);
+                auto g2 = again.grants->find_grant("ga");
+                REQUIRE(g2);
+                CHECK(g2->last_used_at == at(t0 + 200));
+                CHECK(g2->scope == "intercoms.read intercoms.write");
+                CHECK(again.grants->list_grants("usr_1").size() == 1);
+            }
+        }
+
+        for(bool by_subject : {true, false})
+        {
+            SECTION(by_subject ? "revoking an owner's grants ends their tokens, refreshes and codes in flight, nobody else's"
+                               : "revoking a client's grants ends their tokens, refreshes and codes in flight, nobody else's")
+            {
+                // Ours: two grants with tokens, a code not yet exchanged, a code consumed whose
+                // tokens are still being saved. Theirs: another owner (or client).
+                auto ours = [&](token_record t) {
+                    if(!by_subject)
+                        t.subject = "usr_" + t.grant_id; // one client, several owners
+                    return t;
+                };
+                auto theirs = [&](auto r) {
+                    if(by_subject)
+                        r.subject = "usr_2";
+                    else
+                        r.client_id = "acme";
+                    return r;
+                };
+                REQUIRE(tokens.save_token(ours(make_token("r1-at", "r1", t0 + 3600))));
+                REQUIRE(tokens.save_token(ours(make_token("r1-rt", "r1", t0 + 86400, token_kind::refresh))));
+                auto r2 = ours(make_token("r2-at", "r2", t0 + 3600));
+                if(by_subject)
+                    r2.client_id = "acme"; // the owner's grants of every client
+                REQUIRE(tokens.save_token(r2));
+                codes.save_code(make_code("rc-unused", "rc1", t0 + 60));
+                codes.save_code(make_code("rc-used", "rc2", t0 + 60));
+                REQUIRE(codes.consume_code("rc-used").status == consume_status::consumed);
+                REQUIRE(tokens.save_token(theirs(make_token("x-at", "x1", t0 + 3600))));
+                REQUIRE(tokens.save_token(theirs(make_token("x-rt", "x1", t0 + 86400, token_kind::refresh))));
+                codes.save_code(theirs(make_code("x-code", "x2", t0 + 60)));
+
+                clock_seconds = t0 + 10;
+                auto revoked = by_subject ? grants.revoke_subject_grants("usr_1") : grants.revoke_client_grants("seam");
+                std::set<std::string> ids;
+                for(auto const& g : revoked)
+                {
+                    ids.insert(g.grant_id);
+                    CHECK(g.revoked_at == at(t0 + 10));
+                    CHECK((by_subject ? g.subject == "usr_1" : g.client_id == "seam"));
+                }
+                CHECK(ids == std::set<std::string>{"r1", "r2", "rc1", "rc2"});
+                for(auto sig : {"r1-at", "r1-rt", "r2-at"})
+                    CHECK(tokens.find_token(sig) == nullptr);
+                std::shared_ptr<token_record const> old;
+                refresh_rotation_request rq;
+                rq.old_signature = "r1-rt";
+                rq.now = at(t0 + 11);
+                CHECK(tokens.rotate_refresh_token(rq, old) == rotate_status::not_found);
+                // Codes in flight: the unused one is gone, the exchange still saving is refused.
+                CHECK(codes.consume_code("rc-unused").status != consume_status::consumed);
+                CHECK_FALSE(tokens.save_token(ours(make_token("rc2-at", "rc2", t0 + 3600))));
+                CHECK_FALSE(tokens.save_token(ours(make_token("rc1-at", "rc1", t0 + 3600))));
+                CHECK_FALSE(tokens.save_token(ours(make_token("r1-late", "r1", t0 + 3600))));
+                if(by_subject)
+                    CHECK(grants.list_grants("usr_1").empty());
+                CHECK(grants.find_grant("r1")->revoked());
+                // Nobody else's.
+                CHECK(tokens.find_token("x-at") != nullptr);
+                CHECK(tokens.find_token("x-rt") != nullptr);
+                CHECK(codes.consume_code("x-code").status == consume_status::consumed);
+                CHECK_FALSE(grants.find_grant("x1")->revoked());
+                // Again: nothing left to revoke.
+                CHECK((by_subject ? grants.revoke_subject_grants("usr_1") : grants.revoke_client_grants("seam")).empty());
+            }
+        }
+
+        SECTION("a revocation racing refreshes and a code exchange never leaves a usable token issued after it")
+        {
+            for(int round = 0; round < 12; ++round)
+            {
+                bool const by_subject = round % 2 == 0;
+                auto const tag = "race" + std::to_string(round) + "-";
+                auto mine = [&](token_record t) {
+                    t.subject = tag + "owner";
+                    t.client_id = tag + "client";
+                    return t;
+                };
+                constexpr int refreshers = 5;
+                for(int i = 0; i < refreshers; ++i)
+                {
+                    auto g = tag + std::to_string(i);
+                    REQUIRE(tokens.save_token(mine(make_token(g + "-rt0", g, t0 + 86400, token_kind::refresh))));
+                }
+                auto code = make_code(tag + "code", tag + "cg", t0 + 60);
+                code.subject = tag + "owner";
+                code.client_id = tag + "client";
+                codes.save_code(code);
+                std::vector<std::vector<std::string>> issued(refreshers + 2);
+                race(refreshers + 2, [&](int i) {
+                    if(i == refreshers)
+                    {
+                        if(by_subject)
+                            grants.revoke_subject_grants(tag + "owner");
+                        else
+                            grants.revoke_client_grants(tag + "client");
+                        return;
+                    }
+                    if(i == refreshers + 1)
+                    {
+                        // The exchange of a code issued before the revocation.
+                        if(codes.consume_code(tag + "code").status == consume_status::consumed &&
+                           tokens.save_token(mine(make_token(tag + "cg-at", tag + "cg", t0 + 3600))))
+                            issued[i].push_back(tag + "cg-at");
+                        return;
+                    }
+                    auto g = tag + std::to_string(i);
+                    auto current = g + "-rt0";
+                    for(int k = 1; k <= 6; ++k)
+                    {
+                        auto a = mine(make_token(g + "-at" + std::to_string(k), g, t0 + 3600));
+                        if(k % 2)
+                        {
+                            // policy none: a new access token, the same refresh token
+                            if(tokens.save_token(a))
+                                issued[i].push_back(a.signature);
+                            continue;
+                        }
+                        auto r = mine(make_token(g + "-rt" + std::to_string(k), g, t0 + 86400, token_kind::refresh));
+                        refresh_rotation_request rq;
+                        rq.old_signature = current;
+                        rq.now = at(t0 + k);
+                        rq.new_access = &a;
+                        rq.new_refresh = &r;
+                        std::shared_ptr<token_record const> old;
+                        if(tokens.rotate_refresh_token(rq, old) == rotate_status::rotated)
+                        {
+                            issued[i].push_back(a.signature);
+                            issued[i].push_back(r.signature);
+                            current = r.signature;
+                        }
+                    }
+                });
+                INFO(tag);
+                for(auto const& list : issued)
+                    for(auto const& sig : list)
+                    {
+                        INFO(sig);
+                        CHECK(tokens.find_token(sig) == nullptr);
+                    }
+                for(int i = 0; i < refreshers; ++i)
+                {
+                    auto g = tag + std::to_string(i);
+                    CHECK(tokens.find_token(g + "-rt0") == nullptr);
+                    CHECK_FALSE(tokens.save_token(mine(make_token(g + "-after", g, t0 + 3600))));
+                }
+                CHECK_FALSE(tokens.save_token(mine(make_token(tag + "cg-after", tag + "cg", t0 + 3600))));
+                CHECK(grants.list_grants(tag + "owner").empty());
+            }
+        }
+    }
+
     if(s.reopen)
     {
         SECTION("everything survives reopening the storage")

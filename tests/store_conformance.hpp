@@ -5,6 +5,7 @@
 // docs/storage-backends.md). Every SECTION re-runs the test case, so each gets a new store.
 #pragma once
 
+#include <beast_oauth/grants.hpp>
 #include <beast_oauth/storage.hpp>
 #include <functional>
 #include <memory>
@@ -20,6 +21,8 @@ struct store_under_test
     beast_oauth::client_store* clients = nullptr;
     beast_oauth::code_store* codes = nullptr;
     beast_oauth::token_store* tokens = nullptr;
+    /// The grant records (issue 14); null: the grant sections are skipped.
+    beast_oauth::grant_store* grants = nullptr;
     /// Registers a client (the stores' own add_client).
     std::function<void(beast_oauth::client const&)> add_client;
     /** Everything the backend keeps at rest, as bytes: database files, or a text dump of

@@ -2,6 +2,8 @@
 #include "fixture.hpp"
 #include "catch.hpp"
 
+#include <beast_oauth/detail/crypto.hpp>
+
 using namespace test;
 
 namespace {
@@ -250,6 +252,43 @@ TEST_CASE("a session skips the password; prompt=login forces it")
     f.advance(3601);
     auto later = f.get(fixture::authorize_query(), session);
     CHECK(later.body().find("type=\"password\"") != std::string::npos);
+}
+
+TEST_CASE("the session cookie is sealed: no display name or subject readable, any change refused")
+{
+    fixture f;
+    auto first = f.sign_in(fixture::authorize_query());
+    REQUIRE(first.result_int() == 303);
+    auto session = cookie_from(first, "__Host-boa_session");
+    auto value = session.substr(session.find('=') + 1);
+    std::string decoded;
+    REQUIRE(beast_oauth::detail::base64url_decode(value, decoded));
+    for(std::string personal : {std::string("Owner <b>One</b>"), std::string("Owner"), owner_subject, owner_email})
+    {
+        CHECK(decoded.find(personal) == std::string::npos);
+        CHECK(value.find(personal) == std::string::npos);
+        // Nor base64url of it, which is how the unencrypted cookie carried the name.
+        CHECK(value.find(beast_oauth::detail::base64url_encode(personal.data(), personal.size())) == std::string::npos);
+    }
+    // Still a working session that shows the owner's name (decrypted on the server).
+    auto page = f.get(fixture::authorize_query("state=s2"), session);
+    CHECK(page.body().find("Owner &lt;b&gt;One&lt;/b&gt;") != std::string::npos);
+    // Any flipped character fails the AES-GCM tag: the password form again.
+    for(std::size_t i : {std::size_t(0), value.size() / 2, value.size() - 1})
+    {
+        auto tampered = value;
+        tampered[i] = tampered[i] == 'A' ? 'B' : 'A';
+        auto res = f.get(fixture::authorize_query("state=s3"), "__Host-boa_session=" + tampered);
+        CHECK(res.body().find("type=\"password\"") != std::string::npos);
+    }
+    // Sealed with another server's key: refused too.
+    fixture other(beast_oauth::profile::strict,
+                  [](beast_oauth::server_options& o) { o.secret_key = std::string(32, 'z'); });
+    auto foreign = other.get(fixture::authorize_query(), session);
+    CHECK(foreign.body().find("type=\"password\"") != std::string::npos);
+    // Two sign-ins of the same owner give different cookies (a fresh nonce each).
+    auto second = f.sign_in(fixture::authorize_query("prompt=login"));
+    CHECK(cookie_from(second, "__Host-boa_session") != session);
 }
 
 TEST_CASE("untrusted client or redirect_uri: an error page, never a redirect (RFC 6749 4.1.2.1)")

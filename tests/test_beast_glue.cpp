@@ -23,6 +23,35 @@ TEST_CASE("targets that are not ours come back empty, untouched")
     CHECK_FALSE(beast_oauth::is_oauth_target(f.server, "/oauth/token/x"));
 }
 
+TEST_CASE("an empty path disables its endpoint: the vendor's own route there stays the vendor's")
+{
+    fixture f(beast_oauth::profile::strict, [](beast_oauth::server_options& o) {
+        o.revocation_path.clear();
+        o.introspection_path.clear();
+    });
+    http_request req{http::verb::post, "/oauth/revoke", 11};
+    req.set(http::field::host, "intercom.example.test");
+    req.set(http::field::content_type, "application/x-www-form-urlencoded");
+    req.body() = "token=vendor-thing";
+    req.prepare_payload();
+    CHECK_FALSE(beast_oauth::is_oauth_target(f.server, "/oauth/revoke"));
+    CHECK_FALSE(beast_oauth::is_oauth_target(f.server, "/oauth/introspect"));
+    CHECK_FALSE(beast_oauth::is_oauth_target(f.server, ""));
+    CHECK_FALSE(beast_oauth::handle_request(f.server, std::move(req)));
+    CHECK(req.body() == "token=vendor-thing"); // untouched, for the vendor's router
+    // The other endpoints still answer, and the metadata no longer advertises the disabled ones.
+    CHECK(beast_oauth::is_oauth_target(f.server, "/oauth/token"));
+    http_request meta{http::verb::get, "/.well-known/oauth-authorization-server", 11};
+    meta.set(http::field::host, "intercom.example.test");
+    auto res = beast_oauth::handle_request(f.server, std::move(meta));
+    REQUIRE(res);
+    CHECK(res->body().find("revocation_endpoint") == std::string::npos);
+    CHECK(res->body().find("introspection_endpoint") == std::string::npos);
+
+    fixture defaults;
+    CHECK(beast_oauth::is_oauth_target(defaults.server, "/oauth/revoke")); // answered by default
+}
+
 TEST_CASE("async_handle_request runs the endpoint on the work executor and completes on the caller's", "[concurrency]")
 {
     fixture f;

@@ -56,7 +56,8 @@ std::string audit_record(beast_oauth::audit_event const& e)
     // Identifiers only: the library never puts a secret, code or token in an event.
     for(auto [key, value] : {std::pair<char const*, std::string_view>{"client_id", e.client_id},
                              {"subject", e.subject}, {"username", e.username},
-                             {"remote_address", e.remote_address}, {"grant_id", e.grant_id}, {"detail", e.detail}})
+                             {"remote_address", e.remote_address}, {"grant_id", e.grant_id}, {"detail", e.detail},
+                             {"actor", beast_oauth::revocation_actor_name(e.actor)}})
         if(!value.empty())
             o[key] = clean_utf8(value);
     return json::serialize(o);

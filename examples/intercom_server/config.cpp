@@ -1,4 +1,5 @@
 #include "config.hpp"
+#include "page_config.hpp"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -282,6 +283,7 @@ server_config load_config(std::string const& path)
     cfg.max_connections_per_address =
         static_cast<unsigned>(get_int(o, "max_connections_per_address", 64, 1, 1000000));
     cfg.devices = load_devices(o);
+    load_sign_in_page(o, cfg.oauth.sign_in);
 
     if(auto users = o.find("users"); users != o.end())
     {

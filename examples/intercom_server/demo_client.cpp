@@ -60,6 +60,7 @@ beast_oauth::client demo_client::registration() const
     beast_oauth::client c;
     c.client_id = "demo";
     c.name = "Demo client (stand-in for Seam)";
+    c.default_scope = "intercoms.read intercoms.write"; // what Seam is registered with (config.json)
     c.secret_hash = beast_oauth::hash_client_secret(secret_);
     c.redirect_uris.emplace_back("http://localhost/demo/callback");
     c.redirect_uris.emplace_back("http://127.0.0.1/demo/callback");
@@ -71,8 +72,10 @@ std::optional<http_response> demo_client::handle(http_request const& req, local_
 {
     auto target = std::string_view(req.target().data(), req.target().size());
     auto path = target.substr(0, target.find('?'));
-    if(path != "/demo" && path != "/demo/" && path != "/demo/callback")
+    if(path != "/demo" && path != "/demo/" && path != "/demo/callback" && path != "/demo/refresh")
         return std::nullopt;
+    if(path == "/demo/refresh")
+        return refresh(req, call);
     // HEAD is GET without the body (RFC 9110 9.3.2; the router drops it), except for the callback,
     // which redeems a code.
     if(req.method() != http::verb::get && (req.method() != http::verb::head || path == "/demo/callback"))
@@ -130,12 +133,7 @@ std::optional<http_response> demo_client::handle(http_request const& req, local_
 
     http_request token_req{http::verb::post, "/oauth/token", 11};
     token_req.set(http::field::content_type, "application/x-www-form-urlencoded");
-    auto basic = std::string("demo:") + secret_;
-    std::string b64(4 * ((basic.size() + 2) / 3), '\0');
-    b64.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
-                                                        reinterpret_cast<unsigned char const*>(basic.data()),
-                                                        static_cast<int>(basic.size()))));
-    token_req.set(http::field::authorization, "Basic " + b64);
+    token_req.set(http::field::authorization, basic_authorization());
     boost::urls::url form;
     form.params().append({"grant_type", "authorization_code"});
     form.params().append({"code", code});
@@ -154,15 +152,79 @@ std::optional<http_response> demo_client::handle(http_request const& req, local_
     auto token = std::string(tv.as_object().at("access_token").as_string());
     auto shown = tv.as_object();
     shown["access_token"] = token.substr(0, 14) + "...(hidden)";
+    std::string refresh_token;
+    if(auto rt = shown.if_contains("refresh_token"); rt && rt->is_string())
+    {
+        refresh_token = std::string(rt->as_string());
+        shown["refresh_token"] = refresh_token.substr(0, 14) + "...(hidden)";
+    }
 
     http_request api_req{http::verb::get, "/intercoms", 11};
     api_req.set(http::field::authorization, "Bearer " + token);
     auto api_res = call(std::move(api_req));
-    return page(req, 200, "Connected",
-                "<p>The code was exchanged for an access token:</p><pre>" +
-                    html_escape(boost::json::serialize(shown)) + "</pre><p><code>GET /intercoms</code> with "
-                    "<code>Authorization: Bearer ...</code> answered " + std::to_string(api_res.result_int()) +
-                    ":</p><pre>" + html_escape(api_res.body()) + "</pre><p><a href=\"/demo\">Run it again</a></p>");
+    auto res = page(req, 200, "Connected",
+                    "<p>The code was exchanged for an access token:</p><pre>" +
+                        html_escape(boost::json::serialize(shown)) + "</pre><p><code>GET /intercoms</code> with "
+                        "<code>Authorization: Bearer ...</code> answered " + std::to_string(api_res.result_int()) +
+                        ":</p><pre>" + html_escape(api_res.body()) + "</pre>" + refresh_form() +
+                        "<p>See what is connected to your account, or disconnect it: "
+                        "<a href=\"/account/connected-apps\">Connected apps</a>.</p>"
+                        "<p><a href=\"/demo\">Run it again</a></p>");
+    // The demo keeps its refresh token in this browser (a real client keeps it on its server).
+    if(!refresh_token.empty())
+        res.set(http::field::set_cookie, "demo_refresh=" + refresh_token +
+                                             "; Path=/demo; Max-Age=3600; HttpOnly; SameSite=Strict");
+    return res;
+}
+
+std::string demo_client::basic_authorization() const
+{
+    auto basic = std::string("demo:") + secret_;
+    std::string b64(4 * ((basic.size() + 2) / 3), '\0');
+    b64.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                                        reinterpret_cast<unsigned char const*>(basic.data()),
+                                                        static_cast<int>(basic.size()))));
+    return "Basic " + b64;
+}
+
+std::string demo_client::refresh_form()
+{
+    return "<form method=\"post\" action=\"/demo/refresh\"><button type=\"submit\">Refresh the token "
+           "(as Seam does)</button></form>";
+}
+
+// POST /demo/refresh: the refresh Seam makes before its access token expires. After the owner
+// disconnected the app (Connected apps) or changed the password, it answers invalid_grant.
+http_response demo_client::refresh(http_request const& req, local_call const& call) const
+{
+    if(req.method() != http::verb::post)
+        return page(req, 405, "Method not allowed", "<p>Use POST.</p>");
+    auto refresh_token = beast_oauth::detail::find_cookie(req[http::field::cookie], "demo_refresh");
+    if(refresh_token.empty())
+        return page(req, 400, "No refresh token", "<p>Connect first: <a href=\"/demo\">/demo</a>.</p>");
+    http_request token_req{http::verb::post, "/oauth/token", 11};
+    token_req.set(http::field::content_type, "application/x-www-form-urlencoded");
+    token_req.set(http::field::authorization, basic_authorization());
+    boost::urls::url form;
+    form.params().append({"grant_type", "refresh_token"});
+    form.params().append({"refresh_token", std::string(refresh_token)});
+    token_req.body() = std::string(form.encoded_query());
+    token_req.prepare_payload();
+    auto token_res = call(std::move(token_req));
+    boost::system::error_code ec;
+    auto tv = boost::json::parse(token_res.body(), ec);
+    if(!ec && tv.is_object())
+        for(auto key : {"access_token", "refresh_token"})
+            if(auto v = tv.as_object().if_contains(key); v && v->is_string())
+                *v = std::string(v->as_string()).substr(0, 14) + "...(hidden)";
+    bool const ok = token_res.result_int() == 200;
+    return page(req, 200, ok ? "Token refreshed" : "Refresh refused",
+                "<p>POST /oauth/token with <code>grant_type=refresh_token</code> answered <span id=\"status\">" +
+                    std::to_string(token_res.result_int()) + "</span>:</p><pre id=\"response\">" +
+                    html_escape(ec ? token_res.body() : boost::json::serialize(tv)) + "</pre>" +
+                    (ok ? refresh_form()
+                        : "<p>The owner ended this connection: the client must send the owner through "
+                          "<code>/authorize</code> again. <a href=\"/demo\">Connect again</a>.</p>"));
 }
 
 } // namespace intercom

@@ -20,11 +20,15 @@ public:
     /// The client registration: id "demo", its own /demo/callback on loopback (any port).
     beast_oauth::client registration() const;
 
-    /// Answers /demo and /demo/callback; nullopt for other targets.
+    /// Answers /demo, /demo/callback and POST /demo/refresh; nullopt for other targets.
     std::optional<beast_oauth::http_response> handle(beast_oauth::http_request const& req,
                                                      local_call const& call) const;
 
 private:
+    beast_oauth::http_response refresh(beast_oauth::http_request const& req, local_call const& call) const;
+    std::string basic_authorization() const;
+    static std::string refresh_form();
+
     std::string secret_; // random per process, never printed
 };
 

@@ -3,6 +3,8 @@
 // An async Boost.Beast server (HTTP, or HTTPS with --tls-cert/--tls-key) that mounts the
 // OAuth 2.0 endpoints and serves Seam's intercom API behind bearer tokens.
 
+#include "account_pages.hpp"
+#include "admin.hpp"
 #include "audit_log.hpp"
 #include "client_secrets.hpp"
 #include "config.hpp"
@@ -183,7 +185,8 @@ private:
             return send(std::move(*refused));
         }
         if(state_.store_blocks ||
-           (beast_oauth::is_oauth_target(state_.oauth, req.target()) && blocks(req, state_.oauth.options())))
+           (beast_oauth::is_oauth_target(state_.oauth, req.target()) && blocks(req, state_.oauth.options())) ||
+           (req.method() == http::verb::post && intercom::account_pages::handles(req))) // PBKDF2
         {
             // PBKDF2, or any request when a database store answers (the OAuth endpoints and the
             // bearer checks of the API): answered on the work pool, written on this connection's
@@ -202,7 +205,7 @@ private:
     {
         if(auto res = beast_oauth::handle_request(state_.oauth, std::move(req), context_))
             return std::move(*res);
-        return state_.router.route_local(req); // handle_request left it untouched
+        return state_.router.route_local(req, context_); // handle_request left it untouched
     }
 
     void send(beast_oauth::http_response res)
@@ -369,13 +372,16 @@ void usage()
     std::cout << "usage: intercom_server [--config FILE] [--listen HOST:PORT] [--threads N]\n"
                  "                       [--store memory|sqlite:PATH|postgres:CONNINFO]\n"
                  "                       [--tls-cert CERT.pem --tls-key KEY.pem]\n"
-                 "       intercom_server --generate-client-secret\n";
+                 "       intercom_server --generate-client-secret\n"
+                 "       intercom_server admin add-client|list-clients|rotate-secret --store sqlite:PATH|postgres:CONNINFO ...\n";
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
+    if(argc > 1 && std::string_view(argv[1]) == "admin")
+        return intercom::run_admin(std::vector<std::string>(argv + 2, argv + argc), std::cout, std::cerr);
     std::string config_path;
 #ifdef BEAST_OAUTH_EXAMPLE_CONFIG
     config_path = BEAST_OAUTH_EXAMPLE_CONFIG;
@@ -505,6 +511,17 @@ int main(int argc, char** argv)
         beast_oauth::authorization_server oauth(cfg.oauth, *stores.clients, *stores.codes, *stores.tokens, users);
         intercom::intercom_api api(oauth, cfg.api_base_path, std::move(cfg.devices));
         intercom::router router{oauth, api, demo.get()};
+        // The owner's Connected apps page and password change (issue 14).
+        beast_oauth::grant_manager grants(oauth, *stores.grants, *stores.tokens, *stores.clients);
+        intercom::account_pages_options account_options;
+        if(auto en = cfg.oauth.sign_in.languages.find("en"); en != cfg.oauth.sign_in.languages.end())
+            account_options.scope_words = en->second.scope_descriptions;
+        for(auto const& u : cfg.users)
+            account_options.email_of[u.identity.subject] = u.email;
+        account_options.password_hash_iterations = cfg.password_hash_iterations;
+        account_options.secure_cookies = oauth.options().secure_cookies.value_or(oauth.options().issuer.rfind("https://", 0) == 0);
+        intercom::account_pages account(oauth, grants, users, std::move(account_options));
+        router.account = &account;
         intercom::connection_limit connections(cfg.max_connections_per_address);
         shared_state state{oauth, router, work_pool, cfg.access_log, stores.durable, cfg.trusted_proxies, connections};
         if(!cfg.access_log)

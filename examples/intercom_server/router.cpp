@@ -8,10 +8,13 @@ using beast_oauth::http_response;
 
 namespace {
 
-http_response route(router& r, http_request const& req)
+http_response route(router& r, http_request const& req, beast_oauth::request_context const& ctx)
 {
     if(auto res = r.api.handle(req))
         return std::move(*res);
+    if(r.account)
+        if(auto res = r.account->handle(req, ctx))
+            return std::move(*res);
     if(r.demo)
     {
         auto call = [&r](http_request&& inner) { return r.route_all(std::move(inner)); };
@@ -32,9 +35,9 @@ http_response route(router& r, http_request const& req)
 
 } // namespace
 
-http_response router::route_local(http_request const& req)
+http_response router::route_local(http_request const& req, beast_oauth::request_context const& ctx)
 {
-    auto res = route(*this, req);
+    auto res = route(*this, req, ctx);
     beast_oauth::drop_body_for_head(res, req); // Content-Length stays as for GET
     return res;
 }

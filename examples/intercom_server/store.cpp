@@ -29,6 +29,7 @@ store_set view_of(std::shared_ptr<Store> store)
     s.clients = store.get();
     s.codes = store.get();
     s.tokens = store.get();
+    s.grants = store.get();
     s.add_client = [p = store.get()](beast_oauth::client const& c) { p->add_client(c); };
     s.owner = std::move(store);
     return s;

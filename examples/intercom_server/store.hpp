@@ -15,6 +15,7 @@ struct store_set
     beast_oauth::client_store* clients = nullptr;
     beast_oauth::code_store* codes = nullptr;
     beast_oauth::token_store* tokens = nullptr;
+    beast_oauth::grant_store* grants = nullptr; // the same store: Connected apps, revocations
     std::function<void(beast_oauth::client const&)> add_client;
     /// For the start-up banner, e.g. "sqlite data/intercom.db".
     std::string description;

@@ -14,15 +14,17 @@ namespace beast_oauth {
 /** Answers a request if its target is one of the server's endpoints.
 
     Dispatches on the path (query excluded): the authorize, token, revocation,
-    introspection and metadata paths of the options. Everything else comes
-    back as `std::nullopt`, leaving `req` untouched, for the vendor's own
-    router. A store that throws becomes a `server_error` response; the
+    introspection and metadata paths of the options, and the JWKS path when
+    `signing_keys` is set. An empty path disables that endpoint. Everything
+    else comes back as `std::nullopt`, leaving `req` untouched, for the
+    vendor's own router. A store that throws becomes a `server_error` response; the
     exception text goes to the log hook only. A request whose framing could be
     read two ways (@ref check_request_shape) gets 400 with `Connection: close`;
     answers to HEAD carry no body (@ref drop_body_for_head).
 
     @code
-    if(auto res = beast_oauth::handle_request(oauth, std::move(req)))
+    beast_oauth::request_context ctx{peer_address}; // throttling and audit per client address
+    if(auto res = beast_oauth::handle_request(oauth, std::move(req), ctx))
         return std::move(*res); // converts to http::message_generator
     @endcode
 
@@ -55,7 +57,7 @@ BEAST_OAUTH_DECL bool is_oauth_target(authorization_server const& server,
 
     @code
     auto res = co_await beast_oauth::async_handle_request(
-        oauth, std::move(req), pool.get_executor(), asio::use_awaitable);
+        oauth, std::move(req), ctx, pool.get_executor(), asio::use_awaitable);
     @endcode
 
     @par Thread Safety

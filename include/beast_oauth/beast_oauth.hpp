@@ -25,6 +25,8 @@
 #include <beast_oauth/sign_in_page.hpp>
 #include <beast_oauth/options.hpp>
 #include <beast_oauth/server.hpp>
+#include <beast_oauth/grants.hpp>
+#include <beast_oauth/grant_manager.hpp>
 #include <beast_oauth/beast.hpp>
 #include <beast_oauth/request_shape.hpp>
 #include <beast_oauth/forwarded.hpp>

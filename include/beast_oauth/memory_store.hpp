@@ -1,6 +1,7 @@
 #ifndef BEAST_OAUTH_MEMORY_STORE_HPP
 #define BEAST_OAUTH_MEMORY_STORE_HPP
 
+#include <beast_oauth/grants.hpp>
 #include <beast_oauth/storage.hpp>
 #include <array>
 #include <functional>
@@ -26,7 +27,7 @@ namespace beast_oauth {
     @par Thread Safety
     Every member function is safe to call concurrently.
 */
-class memory_store : public client_store, public code_store, public token_store
+class memory_store : public client_store, public code_store, public token_store, public grant_store
 {
 public:
     /// Clock used for sweeping; pass the server's so tests can move time.
@@ -51,6 +52,14 @@ public:
     BEAST_OAUTH_DECL void revoke_access_tokens(std::string_view grant_id,
                                                std::string_view keep_signature) override;
     BEAST_OAUTH_DECL void trim_access_tokens(std::string_view grant_id, std::size_t keep) override;
+
+    /// @name grant_store (O(grants) scans of every shard: fine for a demo or a test)
+    /// @{
+    BEAST_OAUTH_DECL std::vector<grant_record> list_grants(std::string_view subject) const override;
+    BEAST_OAUTH_DECL std::optional<grant_record> find_grant(std::string_view grant_id) const override;
+    BEAST_OAUTH_DECL std::vector<grant_record> revoke_subject_grants(std::string_view subject) override;
+    BEAST_OAUTH_DECL std::vector<grant_record> revoke_client_grants(std::string_view client_id) override;
+    /// @}
 
     /// Live (unswept) codes, tokens and grants, for tests and metrics.
     BEAST_OAUTH_DECL std::size_t code_count() const;
@@ -107,8 +116,11 @@ private:
     struct grant_entry
     {
         std::vector<key> tokens;
-        time_point expires{}; // latest expiry of its tokens
+        time_point expires{}; // latest expiry of its tokens (revoked: the revocation time)
         bool revoked = false;
+        // The grant record (the key is a hash, so the id is kept too).
+        std::string grant_id, subject, client_id, scope;
+        time_point created{}, last_used{}, revoked_at{};
     };
 
     static std::size_t shard_of(key const& k) noexcept;
@@ -121,6 +133,9 @@ private:
     std::shared_ptr<token_record const> find_locked(key const& k) const;
     void prune_grant_locked(grant_entry& grant, time_point now);
     void erase_token(key const& k);
+    std::vector<key> revoke_locked(shard<grant_entry>& g, grant_entry& grant, key const& grant_key, time_point now);
+    static grant_record record_of(grant_entry const& grant);
+    std::vector<grant_record> revoke_where(bool by_subject, std::string_view value);
 
     clock_fn clock_;
     mutable std::mutex clients_mutex_;
@@ -137,7 +152,8 @@ private:
     known one, so timing does not reveal which accounts exist.
 
     @par Thread Safety
-    `add_user` must complete before concurrent `authenticate` calls start.
+    `add_user` must complete before concurrent `authenticate` calls start;
+    `set_password` may run beside them.
 */
 class memory_user_store : public user_authenticator
 {
@@ -149,6 +165,10 @@ public:
     BEAST_OAUTH_DECL std::optional<user_identity> authenticate(std::string_view username,
                                                                std::string_view password) override;
 
+    /** Replaces an account's password hash (@ref hash_password). Thread-safe.
+        @return false when there is no such account */
+    BEAST_OAUTH_DECL bool set_password(std::string_view username, std::string password_hash);
+
 private:
     struct account
     {
@@ -157,6 +177,7 @@ private:
     };
     std::unordered_map<std::string, account> accounts_;
     std::string dummy_hash_;
+    mutable std::mutex password_mutex_; // the hashes only: set_password beside authenticate
 };
 
 } // namespace beast_oauth

@@ -145,6 +145,10 @@ struct server_options
     /// Adds vendor fields to a successful token response (RFC 6749 5.1 allows extra parameters).
     std::function<void(token_response_context const&, boost::json::object&)> extra_token_fields;
 
+    /** The built-in pages' product name, colours, logo, account field, words per language
+        (chosen by `Accept-Language`) and scope descriptions; see docs/branding.md. */
+    sign_in_page_options sign_in;
+
     /// Replaces the built-in sign-in page; must escape everything it reflects.
     std::function<std::string(sign_in_page const&)> render_sign_in_page;
 

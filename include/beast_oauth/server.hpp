@@ -8,6 +8,7 @@
 #include <beast_oauth/token_codec.hpp>
 #include <beast_oauth/throttle.hpp>
 #include <beast_oauth/detail/secret_cache.hpp>
+#include <beast_oauth/detail/session_cookie.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <memory>
@@ -166,6 +167,11 @@ public:
                                                      error e = error::server_error,
                                                      std::chrono::seconds retry_after = {}) const;
 
+    /** The owner signed in on this browser: the library's sign-in session cookie of `req`,
+        verified and unexpired (`session_ttl`), or nullopt. For the vendor's own account pages
+        (a "Connected apps" page); the cookie is `HttpOnly`, `SameSite=Lax`, `Path=/`. */
+    BEAST_OAUTH_DECL std::optional<user_identity> signed_in_owner(http_request const& req) const;
+
     /// Reports an operator event to the log hook.
     BEAST_OAUTH_DECL void log(std::string_view name, std::string_view detail) const;
 
@@ -225,7 +231,7 @@ private:
     user_authenticator& users_;
     std::string secret_;
     detail::hmac_sha256_key csrf_key_;
-    detail::hmac_sha256_key session_key_;
+    detail::session_cookie_key session_key_;
     detail::hmac_sha256_key rotation_key_;
     token_codec codec_;
     std::optional<authentication_throttle> throttle_;

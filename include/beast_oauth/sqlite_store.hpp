@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_SQLITE_STORE_HPP
 
 #include <beast_oauth/config.hpp>
+#include <beast_oauth/grants.hpp>
 #include <beast_oauth/storage.hpp>
 #include <atomic>
 #include <chrono>
@@ -68,11 +69,11 @@ class connection_pool;
     Every member function is safe to call concurrently. Calls use a pool of at
     most `max_connections` connections; no lock of ours is held during SQLite I/O.
 */
-class sqlite_store : public client_store, public code_store, public token_store
+class sqlite_store : public client_store, public code_store, public token_store, public grant_store
 {
 public:
     /// The schema version this library writes.
-    static constexpr int schema_version = 1;
+    static constexpr int schema_version = 2;
 
     /** Opens (creating it if needed) the database at `path` and migrates its schema.
 
@@ -86,6 +87,9 @@ public:
 
     /// Registers or replaces a client, durably. Redirect URI patterns are stored as their text.
     BEAST_OAUTH_DECL void add_client(client const& c);
+
+    /// Every registered client_id, sorted (administration: list, then `find_client` each).
+    BEAST_OAUTH_DECL std::vector<std::string> client_ids() const;
 
     BEAST_OAUTH_DECL std::shared_ptr<client const> find_client(std::string_view client_id) const override;
     BEAST_OAUTH_DECL void save_code(code_record const& record) override;
@@ -101,6 +105,10 @@ public:
     BEAST_OAUTH_DECL void revoke_access_tokens(std::string_view grant_id,
                                                std::string_view keep_signature) override;
     BEAST_OAUTH_DECL void trim_access_tokens(std::string_view grant_id, std::size_t keep) override;
+    BEAST_OAUTH_DECL std::vector<grant_record> list_grants(std::string_view subject) const override;
+    BEAST_OAUTH_DECL std::optional<grant_record> find_grant(std::string_view grant_id) const override;
+    BEAST_OAUTH_DECL std::vector<grant_record> revoke_subject_grants(std::string_view subject) override;
+    BEAST_OAUTH_DECL std::vector<grant_record> revoke_client_grants(std::string_view client_id) override;
     /// True: tokens survive a restart, so the server needs a stable `secret_key`.
     bool is_durable() const noexcept override { return true; }
 
@@ -123,6 +131,7 @@ private:
     void after_write();
     std::size_t sweep_limited(time_point now, std::size_t limit);
     std::size_t count(int statement) const;
+    std::vector<grant_record> revoke_grants_by(int first_statement, std::string_view value);
 
     std::string path_;
     sqlite_store_options options_;

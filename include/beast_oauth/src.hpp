@@ -16,6 +16,7 @@
 
 #include <beast_oauth/impl/error.ipp>
 #include <beast_oauth/detail/impl/crypto.ipp>
+#include <beast_oauth/detail/impl/session_cookie.ipp>
 #include <beast_oauth/impl/params.ipp>
 #include <beast_oauth/impl/redirect_uri.ipp>
 #include <beast_oauth/impl/scope.ipp>
@@ -37,6 +38,7 @@
 #include <beast_oauth/impl/jwt_tokens.ipp>
 #include <beast_oauth/impl/revocation_endpoint.ipp>
 #include <beast_oauth/impl/bearer.ipp>
+#include <beast_oauth/impl/grant_manager.ipp>
 #include <beast_oauth/impl/beast.ipp>
 
 #endif

@@ -9,6 +9,12 @@
 //    state; the code redeems at POST /oauth/token with seam/seamsecret (200) and the token
 //    opens GET /intercoms.
 // 2. The /demo flow: open /demo, click "Connect your intercoms", sign in, see "Connected".
+// 3. A branded server (product name, colours, inline SVG logo, German by Accept-Language, scope
+//    descriptions, a text account field): the German page, the logo shown under the CSP.
+// Accessibility, on the sign-in page at 360x740 and 1280x900, with an error, and branded: every
+// form control has an accessible label (label[for] or aria-label), Tab visits the controls in
+// their visual order, and text and buttons have a contrast of at least 4.5:1 (WCAG relative
+// luminance computed from getComputedStyle colours).
 // Throughout: no request leaves the server's origin (except the final callback navigation),
 // no console error, no page error, no failed request. Screenshots of the sign-in page (desktop
 // and phone viewport) go to SCREENSHOT_DIR. Prints "N passed, N failed"; exits 1 on a failure.
@@ -50,24 +56,30 @@ const config = JSON.parse(fs.readFileSync(path.join(here, "../../examples/interc
 config.password_hash_iterations = 1000;
 delete config.listen;
 fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify(config));
-const server = spawn(serverBin, ["--config", path.join(tmp, "config.json"), "--listen", "127.0.0.1:0"], {
-  stdio: ["ignore", "pipe", "pipe"],
-});
-let serverOutput = "";
-const base = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error("server did not start:\n" + serverOutput)), 20000);
-  const onData = (d) => {
-    serverOutput += d;
-    const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverOutput);
-    if (m) {
-      clearTimeout(timer);
-      resolve(m[1]);
-    }
-  };
-  server.stdout.on("data", onData);
-  server.stderr.on("data", onData);
-  server.on("exit", (code) => reject(new Error(`server exited (${code}):\n${serverOutput}`)));
-});
+const servers = [];
+async function startServer(cfg, name) {
+  fs.writeFileSync(path.join(tmp, name), JSON.stringify(cfg));
+  const proc = spawn(serverBin, ["--config", path.join(tmp, name), "--listen", "127.0.0.1:0"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  servers.push(proc);
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("server did not start:\n" + output)), 20000);
+    const onData = (d) => {
+      output += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout.on("data", onData);
+    proc.stderr.on("data", onData);
+    proc.on("exit", (code) => reject(new Error(`server exited (${code}):\n${output}`)));
+  });
+}
+const base = await startServer(config, "config.json");
 const origin = new URL(base).origin;
 console.log(`example server at ${base}`);
 
@@ -106,6 +118,101 @@ context.on("request", (r) => {
   if (r.url().startsWith(CALLBACK)) callbacks.push(r);
 });
 
+// --- accessibility: labels, focus order, contrast (WCAG 2.1 1.3.1, 2.4.3, 1.4.3) ---
+// Runs in the page: every visible form control's accessible name from <label for> or aria-label;
+// the controls' visual order (top to bottom, then left to right); the contrast of every element
+// with its own text (text and buttons) against the background it is drawn on.
+function pageAudit() {
+  const parse = (c) => {
+    const m = /rgba?\(([\d.]+),? ([\d.]+),? ([\d.]+)(?:,? \/? ?([\d.]+))?\)/.exec(c);
+    if (!m) return null;
+    return { r: +m[1], g: +m[2], b: +m[3], a: m[4] === undefined ? 1 : +m[4] };
+  };
+  const background = (el) => {
+    // The first opaque background up the tree, blending translucent layers on the way.
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0) {
+        layers.push(c);
+        if (c.a >= 1) break;
+      }
+    }
+    let out = { r: 255, g: 255, b: 255 };
+    for (const c of layers.reverse())
+      out = { r: c.r * c.a + out.r * (1 - c.a), g: c.g * c.a + out.g * (1 - c.a), b: c.b * c.a + out.b * (1 - c.a) };
+    return out;
+  };
+  // WCAG 2.1 relative luminance: sRGB channels linearised, weighted 0.2126 / 0.7152 / 0.0722.
+  const channel = (v) => {
+    const s = v / 255;
+    return s <= 0.04045 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+  };
+  const luminance = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  const ratio = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const visible = (e) => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== "hidden";
+  };
+  const controls = [...document.querySelectorAll("input, button, select, textarea")].filter(
+    (e) => e.type !== "hidden" && visible(e));
+  const unlabelled = controls
+    .filter((e) => {
+      if (e.getAttribute("aria-label")?.trim()) return false;
+      if (e.tagName === "BUTTON") return !e.innerText.trim();
+      return !(e.id && document.querySelector(`label[for="${CSS.escape(e.id)}"]`)?.innerText.trim());
+    })
+    .map((e) => e.outerHTML.slice(0, 80));
+  const key = (e) => e.id || `${e.tagName.toLowerCase()}[value=${e.value}]`;
+  const visual = [...controls]
+    .sort((a, b) => {
+      const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+      return Math.abs(ra.top - rb.top) > 4 ? ra.top - rb.top : ra.left - rb.left;
+    })
+    .map(key);
+  const contrast = [];
+  for (const e of document.querySelectorAll("h1, p, li, label, button, strong, input")) {
+    if (!visible(e)) continue;
+    const fg = parse(getComputedStyle(e).color);
+    const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) || e.tagName === "INPUT";
+    if (!fg || !own) continue;
+    contrast.push({ what: `${e.tagName.toLowerCase()} "${(e.innerText || e.value || e.type).slice(0, 30)}"`,
+                    ratio: ratio(fg, background(e)) });
+  }
+  return { controls: controls.length, unlabelled, visual, contrast };
+}
+
+async function auditPage(page, label) {
+  const audit = await page.evaluate(pageAudit);
+  check(`${label}: every form control has an accessible label`, audit.controls > 0 && audit.unlabelled.length === 0,
+        audit.unlabelled.join(" | "));
+  // Tab from the top of the page: focus must visit the controls in their visual order.
+  // Start sequential focus navigation at the top of the document.
+  await page.evaluate(() => {
+    const b = document.body;
+    b.setAttribute("tabindex", "-1");
+    b.focus();
+    b.removeAttribute("tabindex");
+  });
+  const tabbed = [];
+  for (let i = 0; i < audit.visual.length; i++) {
+    await page.keyboard.press("Tab");
+    tabbed.push(await page.evaluate(() => {
+      const e = document.activeElement;
+      return e.id || `${e.tagName.toLowerCase()}[value=${e.value}]`;
+    }));
+  }
+  check(`${label}: Tab visits the controls in visual order`, JSON.stringify(tabbed) === JSON.stringify(audit.visual),
+        `tab ${tabbed.join(",")} visual ${audit.visual.join(",")}`);
+  const low = audit.contrast.filter((c) => c.ratio < 4.5);
+  check(`${label}: text and buttons have a contrast of at least 4.5:1 (${audit.contrast.length} checked)`,
+        audit.contrast.length > 3 && low.length === 0,
+        low.map((c) => `${c.what} ${c.ratio.toFixed(2)}`).join(" | "));
+}
+
 const timeout = setTimeout(() => {
   console.log("FAIL the browser test took longer than 120 s");
   process.exit(1);
@@ -134,7 +241,13 @@ try {
   await page.screenshot({ path: path.join(shotDir, "browser-sign-in-phone.png"), fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   check("no horizontal scrolling at phone width", !overflow);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: path.join(shotDir, "browser-sign-in-360.png"), fullPage: true });
+  check("no horizontal scrolling at 360 px",
+        !(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)));
+  await auditPage(page, "sign-in page at 360x740");
   await page.setViewportSize({ width: 1280, height: 900 });
+  await auditPage(page, "sign-in page at 1280x900");
 
   // wrong password
   await page.getByLabel("Email").fill(EMAIL);
@@ -146,6 +259,20 @@ try {
         alert.trim() === "The email or password is incorrect.", alert);
   check("after a wrong password the browser stays on the server", new URL(page.url()).origin === origin, page.url());
   await page.screenshot({ path: path.join(shotDir, "browser-sign-in-error.png"), fullPage: true });
+  await auditPage(page, "sign-in page with an error");
+  // Control: the audit does see a low contrast and an unlabelled control.
+  const control = await page.evaluate((audit) => {
+    document.querySelector("h1").style.color = "#bbbbbb";
+    document.querySelector("label[for=password]").htmlFor = "nothing";
+    return new Function(`return (${audit})()`)();
+  }, pageAudit.toString());
+  check("control: the audit reports a low-contrast heading and an unlabelled field",
+        control.contrast.some((c) => c.what.startsWith("h1") && c.ratio < 4.5) && control.unlabelled.length === 1,
+        JSON.stringify(control.unlabelled));
+  await page.evaluate(() => {
+    document.querySelector("h1").style.color = "";
+    document.querySelector("label[for=nothing]").htmlFor = "password";
+  });
   check("no callback was reached yet", callbacks.length === 0);
 
   // right password
@@ -229,12 +356,75 @@ try {
         requests.some((u) => u.includes("blocked.png")) &&
           failedRequests.some((f) => f.includes("blocked.png") && /csp/i.test(f)),
         failedRequests.join(" | "));
+
+  // 3. A vendor's branding: product name, colours, a logo, German chosen by Accept-Language,
+  //    scope descriptions. Its own server (own origin), its own error counters.
+  const branded = structuredClone(config);
+  branded.sign_in_page = {
+    product_name: "Acme Türsprechanlagen",
+    logo: '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" rx="6" fill="#7c2d12"/></svg>',
+    colors: { accent: "#7c2d12", on_accent: "#ffffff", background: "#fdf6ec", surface: "#fffdf8", text: "#1c1917" },
+    field: { input_type: "text", autocomplete: "username", inputmode: "text" },
+    default_language: "en",
+    languages: {
+      de: {
+        username_label: "Benutzername",
+        scope_descriptions: { "intercoms.read": "Ihre Sprechanlagen sehen", "intercoms.write": "Türen öffnen" },
+      },
+    },
+  };
+  const brandedBase = await startServer(branded, "branded.json");
+  const errorsBefore = consoleErrors.length + pageErrors.length;
+  const failedBefore = failedRequests.length;
+  await context.clearCookies(); // signed out (cookies are per host, not per port)
+  const de = await context.newPage();
+  await de.setExtraHTTPHeaders({ "Accept-Language": "fr-CH, de;q=0.8, en;q=0.5" });
+  const deAuthorize =
+    `${brandedBase}/authorize?response_type=code&client_id=seam&redirect_uri=${encodeURIComponent(CALLBACK)}` +
+    "&state=de&scope=intercoms.read%20intercoms.write";
+  const deRes = await de.goto(deAuthorize);
+  check("branded: the authorize URL answers 200", deRes.status() === 200, String(deRes.status()));
+  check("branded: <html lang> is the language Accept-Language chose (de)",
+        (await de.evaluate(() => document.documentElement.lang)) === "de");
+  const deH1 = await de.locator("h1").innerText();
+  check("branded: the heading names the client and the product, in German",
+        deH1 === "Anmelden, um Seam mit Acme Türsprechanlagen zu verbinden", deH1);
+  const items = await de.locator("li").allInnerTexts();
+  check("branded: scopes show as the vendor's descriptions",
+        JSON.stringify(items) === JSON.stringify(["Ihre Sprechanlagen sehen", "Türen öffnen"]), items.join(" | "));
+  check("branded: the account field is a labelled text field",
+        (await de.getByLabel("Benutzername").getAttribute("type")) === "text");
+  check("branded: the deny button is there", (await de.getByRole("button", { name: "Ablehnen" }).count()) === 1);
+  const logoShown = await de.evaluate(() => {
+    const img = document.querySelector("img.logo");
+    return !!img && img.complete && img.naturalWidth === 120;
+  });
+  check("branded: the inline SVG logo is displayed (allowed by the CSP)", logoShown);
+  const accent = await de.evaluate(() => getComputedStyle(document.querySelector(".primary")).backgroundColor);
+  check("branded: the accent colour is applied (the style's CSP hash matches)", accent === "rgb(124, 45, 18)", accent);
+  await de.setViewportSize({ width: 360, height: 740 });
+  await de.screenshot({ path: path.join(shotDir, "browser-sign-in-branded-de-360.png"), fullPage: true });
+  await auditPage(de, "branded German page at 360x740");
+  await de.setViewportSize({ width: 1280, height: 900 });
+  await de.screenshot({ path: path.join(shotDir, "browser-sign-in-branded-de.png"), fullPage: true });
+  await de.getByLabel("Benutzername").fill(EMAIL);
+  await de.getByLabel("Passwort").fill("not the password");
+  await Promise.all([de.waitForLoadState("load"), de.click("button[value=sign_in]")]);
+  await de.waitForSelector("[role=alert]");
+  const deAlert = (await de.locator("[role=alert]").innerText()).trim();
+  check("branded: a wrong password shows the German message", deAlert === "E-Mail-Adresse oder Passwort ist falsch.", deAlert);
+  await auditPage(de, "branded German page with an error");
+  const brandedErrors = [...consoleErrors, ...pageErrors].slice(errorsBefore);
+  check("branded: no console or page errors (nothing blocked by the CSP)", brandedErrors.length === 0,
+        brandedErrors.join(" | "));
+  check("branded: no failed requests", failedRequests.length === failedBefore,
+        failedRequests.slice(failedBefore).join(" | "));
 } catch (e) {
   check("the browser flow ran to its end", false, e.stack || String(e));
 } finally {
   clearTimeout(timeout);
   await context.close().catch(() => {});
-  server.kill("SIGTERM");
+  for (const proc of servers) proc.kill("SIGTERM");
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 console.log(`screenshots in ${shotDir}`);

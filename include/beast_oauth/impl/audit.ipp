@@ -18,8 +18,21 @@ BEAST_OAUTH_DECL std::string_view audit_event_name(audit_event_type t) noexcept
     case audit_event_type::client_authentication_failed: return "client_authentication_failed";
     case audit_event_type::token_revoked: return "token_revoked";
     case audit_event_type::rate_limited: return "rate_limited";
+    case audit_event_type::grant_revoked: return "grant_revoked";
     }
     return "unknown";
+}
+
+BEAST_OAUTH_DECL std::string_view revocation_actor_name(revocation_actor a) noexcept
+{
+    switch(a)
+    {
+    case revocation_actor::none: return "";
+    case revocation_actor::owner: return "owner";
+    case revocation_actor::vendor_admin: return "vendor_admin";
+    case revocation_actor::replay_rule: return "replay_rule";
+    }
+    return "";
 }
 
 } // namespace beast_oauth

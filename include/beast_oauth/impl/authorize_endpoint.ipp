@@ -47,12 +47,12 @@ inline std::string origin_of(std::string const& uri)
     return origin;
 }
 
-inline void set_page_security_headers(http_response& res, std::string const& redirect_uri)
+inline void set_page_security_headers(http_response& res, std::string const& redirect_uri,
+                                      sign_in_page_options const& page)
 {
     namespace http = boost::beast::http;
     // CSP: nothing loads; the form may post only here and be redirected only to the client.
-    std::string csp = "default-src 'none'; style-src " + page_style_csp_source() +
-                      "; form-action 'self'";
+    std::string csp = "default-src 'none'; " + page_csp_sources(page) + "; form-action 'self'";
     auto origin = origin_of(redirect_uri);
     if(!origin.empty())
         csp += " " + origin;
@@ -215,9 +215,9 @@ BEAST_OAUTH_DECL http_response authorization_server::error_page(http_request con
     namespace http = boost::beast::http;
     http_response res{static_cast<http::status>(status), req.version()};
     res.keep_alive(req.keep_alive());
-    detail::set_page_security_headers(res, {});
+    detail::set_page_security_headers(res, {}, options_.sign_in);
     res.set(http::field::content_type, "text/html; charset=utf-8");
-    res.body() = render_error_page(description);
+    res.body() = render_error_page(description, options_.sign_in, req[http::field::accept_language]);
     res.prepare_payload();
     return res;
 }
@@ -231,7 +231,7 @@ BEAST_OAUTH_DECL http_response authorization_server::redirect_response(http_requ
     http_response res{req.method() == http::verb::post ? http::status::see_other : http::status::found,
                       req.version()};
     res.keep_alive(req.keep_alive());
-    detail::set_page_security_headers(res, ar.redirect_uri);
+    detail::set_page_security_headers(res, ar.redirect_uri, options_.sign_in);
     res.set(http::field::location, location);
     res.prepare_payload();
     return res;
@@ -261,10 +261,11 @@ BEAST_OAUTH_DECL http_response authorization_server::render_page(
     page.error_message = std::move(error_message);
     page.signed_in_as = std::string(signed_in_as);
     page.username = std::string(username);
+    detail::localize_sign_in_page(page, options_.sign_in, req[http::field::accept_language]);
 
     http_response res{static_cast<http::status>(status), req.version()};
     res.keep_alive(req.keep_alive());
-    detail::set_page_security_headers(res, ar.redirect_uri);
+    detail::set_page_security_headers(res, ar.redirect_uri, options_.sign_in);
     res.set(http::field::content_type, "text/html; charset=utf-8");
     if(new_nonce)
         res.insert(http::field::set_cookie,
@@ -316,6 +317,7 @@ BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request
         return error_page(req, "The sign-in form must be posted as application/x-www-form-urlencoded.", 415);
     if(req.body().size() > options_.max_body_size)
         return error_page(req, "The request is too large.", 413);
+    auto const& text = choose_sign_in_texts(options_.sign_in, req[http::field::accept_language]);
     param_list params;
     param_error perr;
     if(parse_form(req.body(), params, perr, options_.limits))
@@ -337,8 +339,7 @@ BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request
     auto sent = params.get_or_empty("csrf");
     if(nonce.empty() || sent.empty() || !detail::constant_time_equal(sent, csrf_token(nonce, ar)))
         return render_page(req, params, ar, {},
-                           "This sign-in form expired or was opened elsewhere. Please sign in again.",
-                           {}, 403);
+                           text.form_expired, {}, 403);
 
     auto action = params.get_or_empty("action");
     if(action == "deny")
@@ -358,14 +359,14 @@ BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request
         auto who = ar.prompt_login ? std::nullopt
                                    : read_session(detail::find_cookie(cookies, cookie_name("boa_session")));
         if(!who)
-            return render_page(req, params, ar, {}, "Please sign in to continue.", {}, 200);
+            return render_page(req, params, ar, {}, text.sign_in_required, {}, 200);
         return redirect_response(req, issue_code_redirect(ar, *who), ar);
     }
 
     auto username = params.get_or_empty("username");
     auto password = params.get_or_empty("password");
     if(username.empty() || password.empty())
-        return render_page(req, params, ar, {}, "Enter your email and password.", username, 200);
+        return render_page(req, params, ar, {}, text.missing_credentials, username, 200);
     // Throttle guessing before checking anything: per (account, address) and per address refuse,
     // per account only slows (throttle_policy), so a guesser elsewhere never locks the owner out.
     auto const attempt = throttle_ ? throttle_->attempt_for(authentication_throttle::subject_kind::account,
@@ -375,8 +376,7 @@ BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request
     if(auto wait = throttled(attempt, ctx, cid, username))
     {
         auto res = render_page(req, params, ar, {},
-                               "Too many failed sign-in attempts. Try again in " + std::to_string(wait->count()) +
-                                   " seconds.",
+                               fill_sign_in_text(text.throttled, {{"seconds", std::to_string(wait->count())}}),
                                username, 429);
         res.set(http::field::retry_after, std::to_string(wait->count()));
         return res;
@@ -386,7 +386,7 @@ BEAST_OAUTH_DECL http_response authorization_server::authorize_post(http_request
     {
         record_failure(attempt);
         audit(audit_event_type::sign_in_failed, ctx, cid, {}, username, {}, "wrong credentials");
-        return render_page(req, params, ar, {}, "The email or password is incorrect.", username, 200);
+        return render_page(req, params, ar, {}, text.wrong_credentials, username, 200);
     }
     if(throttle_)
         throttle_->succeeded(attempt);

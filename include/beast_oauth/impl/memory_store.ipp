@@ -106,6 +106,9 @@ BEAST_OAUTH_DECL consume_result memory_store::consume_code(std::string_view sign
     it->second.record = code_record{};
     it->second.record.grant_id = r.record.grant_id;
     it->second.record.expires_at = r.record.expires_at;
+    // And whose it was: a revocation by owner or client also refuses the tokens being saved for it.
+    it->second.record.subject = r.record.subject;
+    it->second.record.client_id = r.record.client_id;
     return r;
 }
 
@@ -169,6 +172,18 @@ BEAST_OAUTH_DECL void memory_store::insert_token_locked(shard<grant_entry>& g, g
     if(grant.tokens.size() >= 32 && grant.tokens.size() % 32 == 0)
         prune_grant_locked(grant, t);
     grant.tokens.push_back(k);
+    if(grant.created == time_point{})
+    {
+        // The grant's first token (the code exchange): the grant record starts here.
+        grant.grant_id = record.grant_id;
+        grant.subject = record.subject;
+        grant.client_id = record.client_id;
+        grant.scope = record.scope;
+        grant.created = record.issued_at;
+        grant.last_used = record.issued_at;
+    }
+    else if(record.issued_at >= grant.last_used + grant_last_used_resolution)
+        grant.last_used = record.issued_at;
     if(record.expires_at > grant.expires)
     {
         grant.expires = record.expires_at;
@@ -219,6 +234,22 @@ BEAST_OAUTH_DECL std::shared_ptr<token_record const> memory_store::find_token(st
     return find_locked(make_key(signature));
 }
 
+BEAST_OAUTH_DECL std::vector<memory_store::key> memory_store::revoke_locked(shard<grant_entry>& g, grant_entry& grant,
+                                                                           key const& grant_key, time_point t)
+{
+    std::vector<key> tokens;
+    if(!grant.revoked)
+    {
+        grant.revoked = true;
+        grant.revoked_at = t;
+    }
+    // Kept for the replay window after the revocation, so a save arriving late is refused.
+    grant.expires = t;
+    g.expiry.push({t + replay_window, grant_key});
+    tokens.swap(grant.tokens);
+    return tokens;
+}
+
 BEAST_OAUTH_DECL void memory_store::revoke_grant(std::string_view grant_id)
 {
     std::vector<key> tokens;
@@ -227,16 +258,138 @@ BEAST_OAUTH_DECL void memory_store::revoke_grant(std::string_view grant_id)
         auto& g = grants_[shard_of(gk)];
         std::lock_guard<std::mutex> lock(g.mutex);
         auto [it, inserted] = g.map.try_emplace(gk);
-        it->second.revoked = true;
-        tokens.swap(it->second.tokens);
         if(inserted)
-        {
-            it->second.expires = now();
-            g.expiry.push({it->second.expires + replay_window, gk});
-        }
+            it->second.grant_id = std::string(grant_id);
+        tokens = revoke_locked(g, it->second, gk, now());
     }
     for(auto const& k : tokens)
         erase_token(k);
+}
+
+BEAST_OAUTH_DECL grant_record memory_store::record_of(grant_entry const& e)
+{
+    grant_record r;
+    r.grant_id = e.grant_id;
+    r.subject = e.subject;
+    r.client_id = e.client_id;
+    r.scope = e.scope;
+    r.created_at = e.created;
+    r.last_used_at = e.last_used;
+    r.revoked_at = e.revoked_at;
+    r.expires_at = e.expires;
+    return r;
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> memory_store::list_grants(std::string_view subject) const
+{
+    auto const t = now();
+    std::vector<grant_record> out;
+    for(auto const& g : grants_)
+    {
+        std::lock_guard<std::mutex> lock(g.mutex);
+        for(auto const& [k, e] : g.map)
+            if(!e.revoked && e.created != time_point{} && e.expires > t && e.subject == subject)
+                out.push_back(record_of(e));
+    }
+    std::sort(out.begin(), out.end(), [](grant_record const& a, grant_record const& b) {
+        return a.created_at != b.created_at ? a.created_at < b.created_at : a.grant_id < b.grant_id;
+    });
+    return out;
+}
+
+BEAST_OAUTH_DECL std::optional<grant_record> memory_store::find_grant(std::string_view grant_id) const
+{
+    auto gk = make_key(grant_id);
+    auto const& g = grants_[shard_of(gk)];
+    std::lock_guard<std::mutex> lock(g.mutex);
+    auto it = g.map.find(gk);
+    if(it == g.map.end())
+        return std::nullopt;
+    return record_of(it->second);
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> memory_store::revoke_where(bool by_subject, std::string_view value)
+{
+    auto const t = now();
+    auto const owned = [&](std::string const& subject, std::string const& client_id) {
+        return (by_subject ? subject : client_id) == value;
+    };
+    // Codes in flight first: their grants are revoked below (a code being exchanged right now
+    // then gets its tokens refused), and unused ones are forgotten (a later exchange fails).
+    std::vector<code_record> in_flight;
+    for(auto& s : codes_)
+    {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        for(auto it = s.map.begin(); it != s.map.end();)
+        {
+            auto const& rec = it->second.record;
+            if(!owned(rec.subject, rec.client_id))
+            {
+                ++it;
+                continue;
+            }
+            in_flight.push_back(rec);
+            if(it->second.used)
+                ++it;
+            else
+                it = s.map.erase(it);
+        }
+    }
+    std::vector<grant_record> revoked;
+    std::vector<key> tokens;
+    auto revoke = [&](shard<grant_entry>& g, grant_entry& e, key const& gk) {
+        bool const first = !e.revoked;
+        auto gone = revoke_locked(g, e, gk, t);
+        tokens.insert(tokens.end(), gone.begin(), gone.end());
+        if(first)
+            revoked.push_back(record_of(e));
+    };
+    for(auto& g : grants_)
+    {
+        {
+            std::lock_guard<std::mutex> lock(g.mutex);
+            for(auto& [gk, e] : g.map)
+                if(!e.revoked && owned(e.subject, e.client_id))
+                    revoke(g, e, gk);
+        }
+        for(auto const& k : tokens)
+            erase_token(k);
+        tokens.clear();
+    }
+    for(auto const& code : in_flight)
+    {
+        auto gk = make_key(code.grant_id);
+        auto& g = grants_[shard_of(gk)];
+        {
+            std::lock_guard<std::mutex> lock(g.mutex);
+            auto [it, inserted] = g.map.try_emplace(gk);
+            auto& e = it->second;
+            if(e.created == time_point{} && e.subject.empty())
+            {
+                // No token yet: the record says whose it would have been.
+                e.grant_id = code.grant_id;
+                e.subject = code.subject;
+                e.client_id = code.client_id;
+                e.scope = code.scope;
+            }
+            if(!e.revoked)
+                revoke(g, e, gk);
+        }
+        for(auto const& k : tokens)
+            erase_token(k);
+        tokens.clear();
+    }
+    return revoked;
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> memory_store::revoke_subject_grants(std::string_view subject)
+{
+    return revoke_where(true, subject);
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> memory_store::revoke_client_grants(std::string_view client_id)
+{
+    return revoke_where(false, client_id);
 }
 
 BEAST_OAUTH_DECL void memory_store::revoke_token(std::string_view signature)
@@ -399,9 +552,24 @@ BEAST_OAUTH_DECL std::optional<user_identity> memory_user_store::authenticate(st
             (void)verify_secret(password, dummy_hash_);
         return std::nullopt;
     }
-    if(!verify_secret(password, it->second.password_hash))
+    std::string hash;
+    {
+        std::lock_guard<std::mutex> lock(password_mutex_);
+        hash = it->second.password_hash;
+    }
+    if(!verify_secret(password, hash)) // outside the lock: PBKDF2 is slow
         return std::nullopt;
     return it->second.identity;
+}
+
+BEAST_OAUTH_DECL bool memory_user_store::set_password(std::string_view username, std::string password_hash)
+{
+    auto it = accounts_.find(detail::lower_ascii(username));
+    if(it == accounts_.end())
+        return false;
+    std::lock_guard<std::mutex> lock(password_mutex_);
+    it->second.password_hash = std::move(password_hash);
+    return true;
 }
 
 } // namespace beast_oauth

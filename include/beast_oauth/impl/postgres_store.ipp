@@ -40,6 +40,20 @@ constexpr char const* migrations[] = {
     " issued_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, rotated_at BIGINT);"
     "CREATE INDEX oauth_tokens_grant ON oauth_tokens (grant_id);"
     "CREATE INDEX oauth_tokens_expires ON oauth_tokens (expires_at);",
+    // version 2: grants as records (owner, client, scope, created, last used), filled from
+    // their tokens (created_at: the oldest token still stored; last_used_at: the newest).
+    "ALTER TABLE oauth_grants ADD COLUMN subject TEXT NOT NULL DEFAULT '',"
+    " ADD COLUMN client_id TEXT NOT NULL DEFAULT '', ADD COLUMN scope TEXT NOT NULL DEFAULT '',"
+    " ADD COLUMN created_at BIGINT, ADD COLUMN last_used_at BIGINT;"
+    "UPDATE oauth_grants g SET subject = t.subject, client_id = t.client_id, scope = t.scope,"
+    " created_at = t.created_at, last_used_at = t.last_used_at"
+    " FROM (SELECT DISTINCT ON (grant_id) grant_id, subject, client_id, scope,"
+    "  min(issued_at) OVER (PARTITION BY grant_id) AS created_at,"
+    "  max(issued_at) OVER (PARTITION BY grant_id) AS last_used_at"
+    "  FROM oauth_tokens ORDER BY grant_id, kind DESC, issued_at) t"
+    " WHERE t.grant_id = g.grant_id;"
+    "CREATE INDEX oauth_grants_subject ON oauth_grants (subject);"
+    "CREATE INDEX oauth_grants_client ON oauth_grants (client_id);",
 };
 static_assert(sizeof(migrations) / sizeof(migrations[0]) == postgres_store::schema_version,
               "one migration per schema version");
@@ -62,6 +76,16 @@ enum id
     token_rotate,
     token_delete_access,
     token_trim_access,
+    grant_list,
+    grant_find,
+    grant_codes_subject,
+    grant_revoke_subject,
+    code_forget_subject,
+    token_delete_subject,
+    grant_codes_client,
+    grant_revoke_client,
+    code_forget_client,
+    token_delete_client,
     sweep_tokens,
     sweep_codes,
     sweep_grants,
@@ -69,6 +93,13 @@ enum id
     count_tokens,
     statement_count
 };
+// revoke_grants_by runs a bulk revocation's four statements as first, first + 1, + 2, + 3.
+static_assert(grant_revoke_subject == grant_codes_subject + 1 && code_forget_subject == grant_codes_subject + 2 &&
+                  token_delete_subject == grant_codes_subject + 3,
+              "the owner's revocation statements stay in order");
+static_assert(grant_revoke_client == grant_codes_client + 1 && code_forget_client == grant_codes_client + 2 &&
+                  token_delete_client == grant_codes_client + 3,
+              "the client's revocation statements stay in order");
 
 constexpr char const* text[statement_count] = {
     "INSERT INTO oauth_clients (client_id, name, secret_hash, redirect_uris, allowed_scopes, default_scope,"
@@ -97,8 +128,14 @@ constexpr char const* text[statement_count] = {
     " ON CONFLICT (signature) DO NOTHING RETURNING 1",
     // The grant upsert locks the grant's row until commit (and re-reads revoked_at after any
     // concurrent revoke committed); no row comes back when the grant is revoked.
-    "WITH g AS (INSERT INTO oauth_grants (grant_id, expires_at) VALUES ($3::text, $8::bigint)"
-    "  ON CONFLICT (grant_id) DO UPDATE SET expires_at = GREATEST(oauth_grants.expires_at, EXCLUDED.expires_at)"
+    // The first token creates the grant record; later ones move last_used_at when it is $10
+    // microseconds old (grant_last_used_resolution), inside the same row update.
+    "WITH g AS (INSERT INTO oauth_grants (grant_id, expires_at, subject, client_id, scope, created_at, last_used_at)"
+    "  VALUES ($3::text, $8::bigint, $5::text, $4::text, $6::text, $7::bigint, $7::bigint)"
+    "  ON CONFLICT (grant_id) DO UPDATE SET expires_at = GREATEST(oauth_grants.expires_at, EXCLUDED.expires_at),"
+    "  last_used_at = CASE WHEN oauth_grants.last_used_at IS NULL"
+    "   OR EXCLUDED.last_used_at >= oauth_grants.last_used_at + $10::bigint"
+    "   THEN EXCLUDED.last_used_at ELSE oauth_grants.last_used_at END"
     "  WHERE oauth_grants.revoked_at IS NULL RETURNING 1)"
     " INSERT INTO oauth_tokens (signature, kind, grant_id, client_id, subject, scope, issued_at, expires_at,"
     " rotated_at) SELECT $1::text, $2::smallint, $3::text, $4::text, $5::text, $6::text, $7::bigint,"
@@ -121,6 +158,31 @@ constexpr char const* text[statement_count] = {
     // Keeps the newest N access tokens of a grant (max_access_tokens_per_grant).
     "DELETE FROM oauth_tokens WHERE grant_id = $1 AND kind = 0 AND signature NOT IN"
     " (SELECT signature FROM oauth_tokens WHERE grant_id = $1 AND kind = 0 ORDER BY issued_at DESC LIMIT $2)",
+    "SELECT grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at FROM oauth_grants"
+    " WHERE subject = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at, grant_id",
+    "SELECT grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at FROM oauth_grants WHERE grant_id = $1",
+    // Revoking by subject: the grants of its codes in flight first (unused codes are then forgotten),
+    // then every active grant (row locks: a concurrent save_token waits, then is refused), then
+    // their tokens, in a statement whose snapshot holds every token saved before the locks.
+    "INSERT INTO oauth_grants (grant_id, expires_at, subject, client_id, scope)"
+    " SELECT grant_id, $2, subject, client_id, scope FROM oauth_codes WHERE subject = $1"
+    " ON CONFLICT (grant_id) DO NOTHING",
+    "UPDATE oauth_grants SET revoked_at = $2, expires_at = $2 WHERE subject = $1 AND revoked_at IS NULL"
+    " RETURNING grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at",
+    "DELETE FROM oauth_codes WHERE subject = $1 AND used_at IS NULL",
+    "DELETE FROM oauth_tokens WHERE grant_id IN"
+    " (SELECT grant_id FROM oauth_grants WHERE subject = $1 AND revoked_at IS NOT NULL)",
+    // Revoking by client_id: the grants of its codes in flight first (unused codes are then forgotten),
+    // then every active grant (row locks: a concurrent save_token waits, then is refused), then
+    // their tokens, in a statement whose snapshot holds every token saved before the locks.
+    "INSERT INTO oauth_grants (grant_id, expires_at, subject, client_id, scope)"
+    " SELECT grant_id, $2, subject, client_id, scope FROM oauth_codes WHERE client_id = $1"
+    " ON CONFLICT (grant_id) DO NOTHING",
+    "UPDATE oauth_grants SET revoked_at = $2, expires_at = $2 WHERE client_id = $1 AND revoked_at IS NULL"
+    " RETURNING grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at",
+    "DELETE FROM oauth_codes WHERE client_id = $1 AND used_at IS NULL",
+    "DELETE FROM oauth_tokens WHERE grant_id IN"
+    " (SELECT grant_id FROM oauth_grants WHERE client_id = $1 AND revoked_at IS NOT NULL)",
     // LIMIT NULL: no limit.
     "DELETE FROM oauth_tokens WHERE ctid = ANY(ARRAY("
     "SELECT ctid FROM oauth_tokens WHERE expires_at <= $1 LIMIT $2))",
@@ -337,7 +399,23 @@ inline pg_params pg_token_params(token_record const& t)
         p.add_null();
     else
         p.add(t.rotated_at);
+    p.add(to_db_seconds(grant_last_used_resolution));
     return p;
+}
+
+// A row of grant_list, grant_find or the bulk revocations' RETURNING.
+inline grant_record pg_read_grant(pg_result const& r, int row)
+{
+    grant_record g;
+    g.grant_id = r.text(row, 0);
+    g.subject = r.text(row, 1);
+    g.client_id = r.text(row, 2);
+    g.scope = r.text(row, 3);
+    g.created_at = r.time(row, 4);
+    g.last_used_at = r.time(row, 5);
+    g.revoked_at = r.time(row, 6);
+    g.expires_at = r.time(row, 7);
+    return g;
 }
 
 inline std::shared_ptr<token_record> pg_find_token(pg_connection& c, std::string_view signature)
@@ -445,6 +523,16 @@ BEAST_OAUTH_DECL void postgres_store::add_client(client const& c)
                                                      .add(row.may_introspect_any));
     }
     clients_->put(std::make_shared<client const>(c));
+}
+
+BEAST_OAUTH_DECL std::vector<std::string> postgres_store::client_ids() const
+{
+    std::vector<std::string> ids;
+    auto l = pool_->acquire();
+    auto r = l->simple("SELECT client_id FROM oauth_clients ORDER BY client_id");
+    for(int i = 0; i < r.rows(); ++i)
+        ids.push_back(r.text(i, 0));
+    return ids;
 }
 
 BEAST_OAUTH_DECL std::shared_ptr<client const> postgres_store::find_client(std::string_view client_id) const
@@ -666,6 +754,60 @@ BEAST_OAUTH_DECL void postgres_store::trim_access_tokens(std::string_view grant_
     auto l = pool_->acquire();
     l->run(detail::pg_sql::token_trim_access,
            detail::pg_params().add(grant_id).add(static_cast<std::int64_t>(keep)));
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> postgres_store::list_grants(std::string_view subject) const
+{
+    auto l = pool_->acquire();
+    auto r = l->run(detail::pg_sql::grant_list, detail::pg_params().add(subject).add(now()));
+    std::vector<grant_record> out;
+    for(int i = 0; i < r.rows(); ++i)
+        out.push_back(detail::pg_read_grant(r, i));
+    return out;
+}
+
+BEAST_OAUTH_DECL std::optional<grant_record> postgres_store::find_grant(std::string_view grant_id) const
+{
+    auto l = pool_->acquire();
+    auto r = l->run(detail::pg_sql::grant_find, detail::pg_params().add(grant_id));
+    if(r.rows() == 0)
+        return std::nullopt;
+    return detail::pg_read_grant(r, 0);
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> postgres_store::revoke_grants_by(int first_statement, std::string_view value)
+{
+    // first_statement: grant_codes_*, then grant_revoke_*, code_forget_*, token_delete_* follow in order.
+    auto const t = now();
+    std::vector<grant_record> out;
+    {
+        auto l = pool_->acquire();
+        auto& c = *l;
+        out = with_retry([&] {
+            std::vector<grant_record> revoked;
+            detail::pg_transaction tx(c);
+            c.run(first_statement, detail::pg_params().add(value).add(t));
+            auto r = c.run(first_statement + 1, detail::pg_params().add(value).add(t));
+            for(int i = 0; i < r.rows(); ++i)
+                revoked.push_back(detail::pg_read_grant(r, i));
+            c.run(first_statement + 2, detail::pg_params().add(value));
+            c.run(first_statement + 3, detail::pg_params().add(value));
+            tx.commit();
+            return revoked;
+        });
+    }
+    after_write();
+    return out;
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> postgres_store::revoke_subject_grants(std::string_view subject)
+{
+    return revoke_grants_by(detail::pg_sql::grant_codes_subject, subject);
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> postgres_store::revoke_client_grants(std::string_view client_id)
+{
+    return revoke_grants_by(detail::pg_sql::grant_codes_client, client_id);
 }
 
 BEAST_OAUTH_DECL std::size_t postgres_store::sweep_limited(time_point t, std::size_t limit)

@@ -111,7 +111,7 @@ BEAST_OAUTH_DECL authorization_server::authorization_server(server_options optio
     , users_(users)
     , secret_(detail::server_secret(options_.secret_key))
     , csrf_key_(detail::derive_key(secret_, "beast_oauth csrf v1"))
-    , session_key_(detail::derive_key(secret_, "beast_oauth session v1"))
+    , session_key_(detail::derive_key(secret_, "beast_oauth session v2"))
     , rotation_key_(detail::derive_key(secret_, "beast_oauth refresh rotation v1"))
     , codec_(detail::derive_key(secret_, "beast_oauth token v1"))
 {
@@ -135,6 +135,7 @@ BEAST_OAUTH_DECL authorization_server::authorization_server(server_options optio
         throttle_.emplace(options_.rate_limiter ? options_.rate_limiter : std::make_shared<token_bucket_limiter>(),
                           options_.throttle);
     secret_cache_ = std::make_shared<detail::verified_secret_cache>();
+    validate_sign_in_page_options(options_.sign_in);
     secure_cookies_ = options_.secure_cookies.value_or(options_.issuer.rfind("https://", 0) == 0);
 }
 
@@ -166,7 +167,10 @@ BEAST_OAUTH_DECL void authorization_server::audit(audit_event_type type, request
             escaped[i] = detail::escape_for_log(fields[i]);
             fields[i] = escaped[i];
         }
-    options_.audit(audit_event{type, now(), fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]});
+    auto const actor = type == audit_event_type::code_replay_detected || type == audit_event_type::refresh_reuse_detected
+                           ? revocation_actor::replay_rule
+                           : revocation_actor::none; // issue 14: who asked for the revocation
+    options_.audit(audit_event{type, now(), fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], actor});
 }
 
 BEAST_OAUTH_DECL std::optional<std::chrono::seconds> authorization_server::throttled(
@@ -232,45 +236,20 @@ BEAST_OAUTH_DECL std::string authorization_server::make_session(user_identity co
     auto expires = std::chrono::duration_cast<std::chrono::seconds>(
                        (now() + options_.session_ttl).time_since_epoch())
                        .count();
-    std::string v = detail::base64url_encode(who.subject.data(), who.subject.size()) + "." +
-                    detail::base64url_encode(who.display_name.data(), who.display_name.size()) +
-                    "." + std::to_string(expires);
-    auto mac = session_key_.mac(v);
-    return v + "." + detail::base64url_encode(mac.data(), mac.size());
+    return session_key_.seal(who, expires); // AES-256-GCM: nothing personal readable (detail/session_cookie.hpp)
 }
 
 BEAST_OAUTH_DECL std::optional<user_identity> authorization_server::read_session(std::string_view cookie) const
 {
-    if(options_.session_ttl.count() <= 0 || cookie.empty() || cookie.size() > 1024)
+    if(options_.session_ttl.count() <= 0)
         return std::nullopt;
-    auto last = cookie.rfind('.');
-    if(last == std::string_view::npos)
-        return std::nullopt;
-    auto body = cookie.substr(0, last);
-    auto mac = session_key_.mac(body);
-    if(!detail::constant_time_equal(detail::base64url_encode(mac.data(), mac.size()),
-                                    cookie.substr(last + 1)))
-        return std::nullopt;
-    auto d1 = body.find('.');
-    auto d2 = d1 == std::string_view::npos ? d1 : body.find('.', d1 + 1);
-    if(d2 == std::string_view::npos)
-        return std::nullopt;
-    long long expires = 0;
-    for(char c : body.substr(d2 + 1))
-    {
-        if(c < '0' || c > '9' || expires > 1000000000000LL)
-            return std::nullopt;
-        expires = expires * 10 + (c - '0');
-    }
     auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now().time_since_epoch()).count();
-    if(expires <= now_s)
-        return std::nullopt;
-    user_identity who;
-    if(!detail::base64url_decode(body.substr(0, d1), who.subject) ||
-       !detail::base64url_decode(body.substr(d1 + 1, d2 - d1 - 1), who.display_name) ||
-       who.subject.empty())
-        return std::nullopt;
-    return who;
+    return session_key_.open(cookie, now_s);
+}
+
+BEAST_OAUTH_DECL std::optional<user_identity> authorization_server::signed_in_owner(http_request const& req) const
+{
+    return read_session(detail::find_cookie(req[boost::beast::http::field::cookie], cookie_name("boa_session")));
 }
 
 BEAST_OAUTH_DECL std::string authorization_server::issue_code_redirect(authorization_request const& ar,

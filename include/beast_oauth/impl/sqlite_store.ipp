@@ -37,6 +37,24 @@ constexpr char const* migrations[] = {
     " issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, rotated_at INTEGER);"
     "CREATE INDEX oauth_tokens_grant ON oauth_tokens (grant_id);"
     "CREATE INDEX oauth_tokens_expires ON oauth_tokens (expires_at);",
+    // version 2: grants as records (owner, client, scope, created, last used), filled from
+    // their tokens (created_at: the oldest token still stored; last_used_at: the newest).
+    "ALTER TABLE oauth_grants ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE oauth_grants ADD COLUMN client_id TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE oauth_grants ADD COLUMN scope TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE oauth_grants ADD COLUMN created_at INTEGER;"
+    "ALTER TABLE oauth_grants ADD COLUMN last_used_at INTEGER;"
+    "UPDATE oauth_grants SET"
+    " subject = coalesce((SELECT t.subject FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id"
+    "  ORDER BY t.kind DESC, t.issued_at LIMIT 1), ''),"
+    " client_id = coalesce((SELECT t.client_id FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id"
+    "  ORDER BY t.kind DESC, t.issued_at LIMIT 1), ''),"
+    " scope = coalesce((SELECT t.scope FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id"
+    "  ORDER BY t.kind DESC, t.issued_at LIMIT 1), ''),"
+    " created_at = (SELECT min(t.issued_at) FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id),"
+    " last_used_at = (SELECT max(t.issued_at) FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id);"
+    "CREATE INDEX oauth_grants_subject ON oauth_grants (subject);"
+    "CREATE INDEX oauth_grants_client ON oauth_grants (client_id);",
 };
 static_assert(sizeof(migrations) / sizeof(migrations[0]) == sqlite_store::schema_version,
               "one migration per schema version");
@@ -62,6 +80,16 @@ enum id
     token_rotate,
     token_delete_access,
     token_trim_access,
+    grant_list,
+    grant_find,
+    grant_codes_subject,
+    grant_revoke_subject,
+    code_forget_subject,
+    token_delete_subject,
+    grant_codes_client,
+    grant_revoke_client,
+    code_forget_client,
+    token_delete_client,
     sweep_tokens,
     sweep_codes,
     sweep_grants,
@@ -69,6 +97,13 @@ enum id
     count_tokens,
     statement_count
 };
+// revoke_grants_by runs a bulk revocation's four statements as first, first + 1, + 2, + 3.
+static_assert(grant_revoke_subject == grant_codes_subject + 1 && code_forget_subject == grant_codes_subject + 2 &&
+                  token_delete_subject == grant_codes_subject + 3,
+              "the owner's revocation statements stay in order");
+static_assert(grant_revoke_client == grant_codes_client + 1 && code_forget_client == grant_codes_client + 2 &&
+                  token_delete_client == grant_codes_client + 3,
+              "the client's revocation statements stay in order");
 
 constexpr char const* text[statement_count] = {
     "BEGIN IMMEDIATE",
@@ -88,9 +123,13 @@ constexpr char const* text[statement_count] = {
     "SELECT grant_id FROM oauth_codes WHERE signature = ?1",
     "INSERT INTO oauth_codes (signature, grant_id, expires_at, used_at) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (signature) DO NOTHING",
-    // Returns a row unless the grant is revoked.
-    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at) VALUES (?1, NULL, ?2)"
-    " ON CONFLICT (grant_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)"
+    // Returns a row unless the grant is revoked. The first token creates the grant record;
+    // later ones move last_used_at when it is ?7 microseconds old (grant_last_used_resolution).
+    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at, subject, client_id, scope, created_at, last_used_at)"
+    " VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?6)"
+    " ON CONFLICT (grant_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at),"
+    " last_used_at = CASE WHEN last_used_at IS NULL OR excluded.last_used_at >= last_used_at + ?7"
+    " THEN excluded.last_used_at ELSE last_used_at END"
     " WHERE revoked_at IS NULL RETURNING 1",
     "SELECT 1 FROM oauth_grants WHERE grant_id = ?1 AND revoked_at IS NULL",
     "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at) VALUES (?1, ?2, ?2)"
@@ -107,6 +146,29 @@ constexpr char const* text[statement_count] = {
     // Keeps the newest N access tokens of a grant (max_access_tokens_per_grant).
     "DELETE FROM oauth_tokens WHERE grant_id = ?1 AND kind = 0 AND signature NOT IN"
     " (SELECT signature FROM oauth_tokens WHERE grant_id = ?1 AND kind = 0 ORDER BY issued_at DESC, rowid DESC LIMIT ?2)",
+    "SELECT grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at FROM oauth_grants"
+    " WHERE subject = ?1 AND revoked_at IS NULL AND expires_at > ?2 ORDER BY created_at, grant_id",
+    "SELECT grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at FROM oauth_grants WHERE grant_id = ?1",
+    // Revoking by subject: the grants of its codes in flight first (unused codes are then forgotten),
+    // then every active grant, then their tokens; one BEGIN IMMEDIATE transaction.
+    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at, subject, client_id, scope)"
+    " SELECT grant_id, NULL, ?2, subject, client_id, scope FROM oauth_codes WHERE subject = ?1 AND true"
+    " ON CONFLICT (grant_id) DO NOTHING",
+    "UPDATE oauth_grants SET revoked_at = ?2, expires_at = ?2 WHERE subject = ?1 AND revoked_at IS NULL"
+    " RETURNING grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at",
+    "DELETE FROM oauth_codes WHERE subject = ?1 AND used_at IS NULL",
+    "DELETE FROM oauth_tokens WHERE grant_id IN"
+    " (SELECT grant_id FROM oauth_grants WHERE subject = ?1 AND revoked_at IS NOT NULL)",
+    // Revoking by client_id: the grants of its codes in flight first (unused codes are then forgotten),
+    // then every active grant, then their tokens; one BEGIN IMMEDIATE transaction.
+    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at, subject, client_id, scope)"
+    " SELECT grant_id, NULL, ?2, subject, client_id, scope FROM oauth_codes WHERE client_id = ?1 AND true"
+    " ON CONFLICT (grant_id) DO NOTHING",
+    "UPDATE oauth_grants SET revoked_at = ?2, expires_at = ?2 WHERE client_id = ?1 AND revoked_at IS NULL"
+    " RETURNING grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at",
+    "DELETE FROM oauth_codes WHERE client_id = ?1 AND used_at IS NULL",
+    "DELETE FROM oauth_tokens WHERE grant_id IN"
+    " (SELECT grant_id FROM oauth_grants WHERE client_id = ?1 AND revoked_at IS NOT NULL)",
     "DELETE FROM oauth_tokens WHERE rowid IN"
     " (SELECT rowid FROM oauth_tokens WHERE expires_at <= ?1 LIMIT ?2)",
     "DELETE FROM oauth_codes WHERE rowid IN"
@@ -334,7 +396,13 @@ inline bool sqlite_insert_token(sqlite_connection& c, token_record const& t)
 {
     {
         sqlite_statement g(c, sqlite_sql::grant_touch);
-        g.bind(1, std::string_view(t.grant_id)).bind(2, t.expires_at);
+        g.bind(1, std::string_view(t.grant_id))
+            .bind(2, t.expires_at)
+            .bind(3, std::string_view(t.subject))
+            .bind(4, std::string_view(t.client_id))
+            .bind(5, std::string_view(t.scope))
+            .bind(6, t.issued_at)
+            .bind(7, to_db_seconds(grant_last_used_resolution));
         if(!g.step()) // no row: the grant is revoked
             return false;
         g.run();
@@ -362,6 +430,21 @@ inline std::shared_ptr<token_record> sqlite_find_token(sqlite_connection& c, std
     t->expires_at = s.time(6);
     t->rotated_at = s.time(7);
     return t;
+}
+
+// A row of grant_list, grant_find or the bulk revocations' RETURNING.
+inline grant_record sqlite_read_grant(sqlite_statement const& s)
+{
+    grant_record g;
+    g.grant_id = s.text(0);
+    g.subject = s.text(1);
+    g.client_id = s.text(2);
+    g.scope = s.text(3);
+    g.created_at = s.time(4);
+    g.last_used_at = s.time(5);
+    g.revoked_at = s.time(6);
+    g.expires_at = s.time(7);
+    return g;
 }
 
 } // namespace detail
@@ -442,6 +525,24 @@ BEAST_OAUTH_DECL void sqlite_store::add_client(client const& c)
         s.run();
     }
     clients_->put(std::make_shared<client const>(c));
+}
+
+BEAST_OAUTH_DECL std::vector<std::string> sqlite_store::client_ids() const
+{
+    // An administrative query, rare: prepared per call rather than kept on every connection.
+    std::vector<std::string> ids;
+    auto l = pool_->acquire();
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(l->db, "SELECT client_id FROM oauth_clients ORDER BY client_id", -1, &raw, nullptr);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> s(raw, sqlite3_finalize);
+    if(rc != SQLITE_OK)
+        detail::sqlite_fail(l->db, rc, "prepare");
+    while((rc = sqlite3_step(s.get())) == SQLITE_ROW)
+        ids.emplace_back(reinterpret_cast<char const*>(sqlite3_column_text(s.get(), 0)),
+                         static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 0)));
+    if(rc != SQLITE_DONE)
+        detail::sqlite_fail(l->db, rc, "step");
+    return ids;
 }
 
 BEAST_OAUTH_DECL std::shared_ptr<client const> sqlite_store::find_client(std::string_view client_id) const
@@ -671,6 +772,68 @@ BEAST_OAUTH_DECL void sqlite_store::trim_access_tokens(std::string_view grant_id
     detail::sqlite_statement s(*l, detail::sqlite_sql::token_trim_access);
     s.bind(1, grant_id).bind(2, static_cast<std::int64_t>(keep));
     s.run();
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> sqlite_store::list_grants(std::string_view subject) const
+{
+    std::vector<grant_record> out;
+    auto l = pool_->acquire();
+    detail::sqlite_statement s(*l, detail::sqlite_sql::grant_list);
+    s.bind(1, subject).bind(2, now());
+    while(s.step())
+        out.push_back(detail::sqlite_read_grant(s));
+    return out;
+}
+
+BEAST_OAUTH_DECL std::optional<grant_record> sqlite_store::find_grant(std::string_view grant_id) const
+{
+    auto l = pool_->acquire();
+    detail::sqlite_statement s(*l, detail::sqlite_sql::grant_find);
+    s.bind(1, grant_id);
+    if(!s.step())
+        return std::nullopt;
+    return detail::sqlite_read_grant(s);
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> sqlite_store::revoke_grants_by(int first_statement, std::string_view value)
+{
+    // first_statement: grant_codes_*, then grant_revoke_*, code_forget_*, token_delete_* follow in order.
+    std::vector<grant_record> out;
+    auto const t = now();
+    {
+        auto l = pool_->acquire();
+        detail::sqlite_transaction tx(*l);
+        {
+            detail::sqlite_statement s(*l, first_statement);
+            s.bind(1, value).bind(2, t);
+            s.run();
+        }
+        {
+            detail::sqlite_statement s(*l, first_statement + 1);
+            s.bind(1, value).bind(2, t);
+            while(s.step())
+                out.push_back(detail::sqlite_read_grant(s));
+        }
+        for(int id : {first_statement + 2, first_statement + 3})
+        {
+            detail::sqlite_statement s(*l, id);
+            s.bind(1, value);
+            s.run();
+        }
+        tx.commit();
+    }
+    after_write();
+    return out;
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> sqlite_store::revoke_subject_grants(std::string_view subject)
+{
+    return revoke_grants_by(detail::sqlite_sql::grant_codes_subject, subject);
+}
+
+BEAST_OAUTH_DECL std::vector<grant_record> sqlite_store::revoke_client_grants(std::string_view client_id)
+{
+    return revoke_grants_by(detail::sqlite_sql::grant_codes_client, client_id);
 }
 
 BEAST_OAUTH_DECL std::size_t sqlite_store::sweep_limited(time_point t, std::size_t limit)
