@@ -147,7 +147,7 @@ public:
                                    user_identity identity);
 
     BEAST_OAUTH_DECL std::optional<user_identity> authenticate(std::string_view username,
-                                                               std::string_view password) override;
+                                                               std::string_view password) const override;
 
 private:
     struct account
