@@ -247,9 +247,9 @@ struct world
             p.add("code_challenge_method", "S256");
         }
         auto r = server.validate_authorization_request(p);
-        if(!r.ok())
-            fail("setup: the canonical authorization request is refused", r.description);
-        return r.request;
+        if(!r)
+            fail("setup: the canonical authorization request is refused", r.error().description);
+        return *r;
     }
 
     /// A fresh code for client seam, from the redirect the server builds.

@@ -27,7 +27,7 @@ namespace {
 
 struct plain_users : beast_oauth::user_authenticator
 {
-    std::optional<beast_oauth::user_identity> authenticate(std::string_view u, std::string_view p) override
+    std::optional<beast_oauth::user_identity> authenticate(std::string_view u, std::string_view p) const override
     {
         if(u == test::owner_email && p == test::owner_password)
             return beast_oauth::user_identity{test::owner_subject, "Owner"};

@@ -125,6 +125,7 @@ fixture::fixture(beast_oauth::profile profile, std::function<void(beast_oauth::s
     limited.secret_hash = beast_oauth::hash_password("limitedsecret", 1000);
     limited.redirect_uris.emplace_back("https://limited.example.test/cb");
     limited.grant_types = {"client_credentials"};
+    limited.allowed_scopes = {"intercoms.read"};
     store.add_client(limited);
 
     users.add_user(owner_email, beast_oauth::hash_password(owner_password, 1000),

@@ -25,8 +25,8 @@ TEST_CASE("header-only build: a whole flow through handle_request")
     beast_oauth::param_list params;
     params.add("redirect_uri", "https://connect.getseam.com/oauth/callback");
     auto validated = server.validate_authorization_request(params);
-    REQUIRE(validated.ok());
-    auto location = server.issue_code_redirect(validated.request, {"usr_1", "Owner"});
+    REQUIRE(validated.has_value());
+    auto location = server.issue_code_redirect(*validated, {"usr_1", "Owner"});
     auto code = location.substr(location.find("code=") + 5);
 
     beast_oauth::http_request req{http::verb::post, "/oauth/token", 11};

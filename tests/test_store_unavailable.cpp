@@ -35,7 +35,7 @@ struct flaky_store : memory_store
 
 struct plain_users : user_authenticator
 {
-    std::optional<user_identity> authenticate(std::string_view, std::string_view) override
+    std::optional<user_identity> authenticate(std::string_view, std::string_view) const override
     {
         return user_identity{test::owner_subject, "Owner"};
     }

@@ -7,7 +7,7 @@
 */
 
 #include <beast_oauth/config.hpp>
-#include <beast_oauth/server.hpp>
+#include <beast_oauth/http_types.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>

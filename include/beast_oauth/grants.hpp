@@ -6,7 +6,7 @@
 
     A grant is the authorization an owner gave a client (RFC 6749 1.3): every code,
     access token and refresh token issued from one sign-in shares its `grant_id`.
-    @ref grant_store lists and ends grants by owner or by client; @ref grant_manager
+    @ref beast_oauth::grant_store lists and ends grants by owner or by client; @ref beast_oauth::grant_manager
     (grant_manager.hpp) puts the audit trail and the client names on top.
 */
 

@@ -163,7 +163,7 @@ public:
                                    user_identity identity);
 
     BEAST_OAUTH_DECL std::optional<user_identity> authenticate(std::string_view username,
-                                                               std::string_view password) override;
+                                                               std::string_view password) const override;
 
     /** Replaces an account's password hash (@ref hash_password). Thread-safe.
         @return false when there is no such account */

@@ -2,7 +2,7 @@
 #define BEAST_OAUTH_REQUEST_SHAPE_HPP
 
 #include <beast_oauth/config.hpp>
-#include <beast_oauth/server.hpp>
+#include <beast_oauth/http_types.hpp>
 #include <optional>
 #include <string_view>
 

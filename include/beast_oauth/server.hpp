@@ -1,171 +1,147 @@
 #ifndef BEAST_OAUTH_SERVER_HPP
 #define BEAST_OAUTH_SERVER_HPP
 
+#include <beast_oauth/async_storage.hpp>
+#include <beast_oauth/core.hpp>
+#include <beast_oauth/endpoints/authorize.hpp>
+#include <beast_oauth/endpoints/bearer.hpp>
+#include <beast_oauth/endpoints/guard.hpp>
+#include <beast_oauth/endpoints/introspection.hpp>
+#include <beast_oauth/endpoints/metadata.hpp>
+#include <beast_oauth/endpoints/revocation.hpp>
+#include <beast_oauth/endpoints/token.hpp>
 #include <beast_oauth/error.hpp>
+#include <beast_oauth/failure.hpp>
+#include <beast_oauth/http_types.hpp>
 #include <beast_oauth/options.hpp>
 #include <beast_oauth/params.hpp>
 #include <beast_oauth/storage.hpp>
-#include <beast_oauth/token_codec.hpp>
-#include <beast_oauth/throttle.hpp>
-#include <beast_oauth/detail/secret_cache.hpp>
-#include <beast_oauth/detail/session_cookie.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <beast_oauth/token_strategy.hpp>
 #include <memory>
-#include <optional>
 #include <string>
 
 namespace beast_oauth {
 
-/// The request type the endpoints take.
-using http_request = boost::beast::http::request<boost::beast::http::string_body>;
-/// The response type the endpoints return.
-using http_response = boost::beast::http::response<boost::beast::http::string_body>;
+/** An OAuth 2.0 authorization server: a thin facade over the handler objects (one per
+    endpoint, in `endpoints/`), sharing one @ref server_core.
 
-/** What the transport knows about a request that the HTTP message does not.
-
-    Pass the peer's address (or the client address a trusted proxy reports) so
-    that failed sign-ins can be throttled per address and audit events name it.
-*/
-struct request_context
-{
-    std::string remote_address;
-};
-
-/** Result of validating an authorization request (phase 1 of /authorize).
-
-    When `ok()` is false, `redirect` tells how to answer: `false` means the
-    client or redirect_uri could not be trusted, so the owner sees an error
-    page and is never redirected (RFC 6749 4.1.2.1); `true` means the error
-    goes back to `request.redirect_uri` (see @ref beast_oauth::authorization_server::make_error_redirect "authorization_server::make_error_redirect").
-*/
-struct authorize_result
-{
-    authorization_request request;
-    error err{};
-    std::string description;
-    bool redirect = false;
-
-    bool ok() const noexcept { return err == error{}; }
-};
-
-/** Result of validating a bearer token (RFC 6750). */
-struct bearer_result
-{
-    /// The token's record when valid: subject, client_id, scope, expires_at.
-    std::shared_ptr<token_record const> token;
-    /// `invalid_request`, `invalid_token` or `insufficient_scope` when not valid.
-    error err{};
-    /// Client-safe reason.
-    std::string description;
-    /// False when the request carried no credentials at all (RFC 6750 3.1: then no error code).
-    bool credentials_present = false;
-    /// The scope the resource required (for the challenge's `scope` attribute).
-    std::string required_scope;
-    /// With `temporarily_unavailable` (the token store threw @ref store_unavailable): its retry hint.
-    std::chrono::seconds retry_after{0};
-
-    bool ok() const noexcept { return token != nullptr; }
-    /// The token's subject (the resource owner whose resources it may reach); empty when not valid.
-    std::string_view subject() const noexcept { return token ? std::string_view(token->subject) : std::string_view(); }
-};
-
-/** An OAuth 2.0 authorization server over vendor-supplied stores.
-
-    The endpoints are I/O-free: they take a Beast request and return a Beast
-    response, and can be mounted in any server (see `beast.hpp`). Vendors with
-    their own login UI call the phases (@ref validate_authorization_request,
-    @ref issue_code_redirect, @ref make_error_redirect) directly.
+    Mount it with @ref handle_request (every endpoint at its configured path), or mount the
+    handlers you want at the paths you want (`authorize()`, `token()`, ...), or build handlers
+    yourself from a `server_core` to replace one (e.g. your own authorize UI).
 
     @par Thread Safety
-    All member functions are const or internally synchronized through the
-    stores: one server may serve requests on many threads at once. The
-    stores must outlive the server.
+    After construction (and `add_grant`), every member function is const and safe to call
+    concurrently. The stores must outlive the server.
 */
 class authorization_server
 {
 public:
-    /** Constructs the server.
+    /** A server over synchronous stores (blocking calls; run it on a pool with
+        @ref async_handle_request's executor overload if they block).
 
-        @throws std::invalid_argument on invalid options (short secret_key, code_ttl above 600 s).
+        @throws std::invalid_argument on invalid options (see @ref server_core).
     */
-    BEAST_OAUTH_DECL authorization_server(server_options options, client_store& clients,
-                                          code_store& codes, token_store& tokens,
-                                          user_authenticator& users);
+    BEAST_OAUTH_DECL authorization_server(server_options options, client_store& clients, code_store& codes,
+                                          token_store& tokens, user_authenticator const& users);
 
-    server_options const& options() const noexcept { return options_; }
+    /// A server over asynchronous stores: the async entry points need no thread pool.
+    BEAST_OAUTH_DECL authorization_server(server_options options, async_store_set stores);
 
+    /// Both: synchronous stores for the synchronous entry points, asynchronous ones for the async ones.
+    BEAST_OAUTH_DECL authorization_server(server_options options, store_set sync, async_store_set async);
+
+    /// The handlers refer to each other: not copyable or movable.
+    authorization_server(authorization_server const&) = delete;
+    authorization_server& operator=(authorization_server const&) = delete;
+
+    server_options const& options() const noexcept { return core_->options(); }
     /// The current time from the configured clock.
-    BEAST_OAUTH_DECL time_point now() const;
+    time_point now() const { return core_->now(); }
 
-    // --- /authorize phases (RFC 6749 4.1.1 - 4.1.2) ---
+    // --- the handler objects ---
+    std::shared_ptr<server_core const> const& core() const noexcept { return core_; }
+    authorize_handler const& authorize() const noexcept { return authorize_; }
+    token_handler const& token() const noexcept { return token_; }
+    revocation_handler const& revocation() const noexcept { return revocation_; }
+    introspection_handler const& introspection() const noexcept { return introspection_; }
+    metadata_handler const& metadata() const noexcept { return metadata_; }
+    bearer_validator const& bearer() const noexcept { return bearer_; }
 
-    /// Phase 1: validates an authorization request's parameters (query or posted form).
-    BEAST_OAUTH_DECL authorize_result validate_authorization_request(param_list const& params) const;
+    /// Registers a grant type at the token endpoint (and in the metadata). Call before serving.
+    void add_grant(std::shared_ptr<grant_handler const> grant) { token_.add_grant(std::move(grant)); }
 
-    /** Phase 3: issues a code for a validated request and a signed-in owner.
+    // --- /authorize phases for a vendor's own login UI (RFC 6749 4.1.1 - 4.1.2) ---
 
-        @return the URL to redirect the browser to: redirect_uri with `code`
-        and `state` merged into its query (RFC 6749 4.1.2).
-    */
-    BEAST_OAUTH_DECL std::string issue_code_redirect(authorization_request const& request,
-                                                     user_identity const& owner) const;
+    /** Phase 1: validates an authorization request's parameters (query or posted form).
+        A failure with `may_redirect` false must be shown as an error page, never redirected
+        (RFC 6749 4.1.2.1); with `may_redirect` true, redirect to its `redirect_location`. */
+    BEAST_OAUTH_DECL oauth_result<authorization_request> validate_authorization_request(param_list const& params) const;
+
+    /** Phase 3: issues (and stores) a code for a validated request and a signed-in owner.
+        @return the URL to redirect the browser to (RFC 6749 4.1.2). */
+    BEAST_OAUTH_DECL std::string issue_code_redirect(authorization_request const& request, user_identity const& owner) const;
 
     /// The URL that carries an error back to the client (RFC 6749 4.1.2.1).
-    BEAST_OAUTH_DECL std::string make_error_redirect(authorization_request const& request, error e,
-                                                     std::string_view description) const;
+    std::string make_error_redirect(authorization_request const& request, error e, std::string_view description) const
+    {
+        return authorize_.make_error_redirect(request, e, description);
+    }
 
-    // --- HTTP endpoints ---
+    // --- HTTP endpoints (synchronous stores) ---
 
     /// `GET`/`POST` of the authorize path: sign-in page, sign-in, code issuance.
-    BEAST_OAUTH_DECL http_response handle_authorize(http_request const& req,
-                                                    request_context const& ctx = {}) const;
-
-    /// `POST` of the token path: authorization_code and refresh_token grants (RFC 6749 4.1.3, 5, 6).
-    BEAST_OAUTH_DECL http_response handle_token(http_request const& req,
-                                                request_context const& ctx = {}) const;
-
-    /// `POST` of the revocation path (RFC 7009); client-authenticated.
-    BEAST_OAUTH_DECL http_response handle_revocation(http_request const& req,
-                                                     request_context const& ctx = {}) const;
-
-    /// `POST` of the introspection path (RFC 7662); confidential clients only.
-    BEAST_OAUTH_DECL http_response handle_introspection(http_request const& req,
-                                                        request_context const& ctx = {}) const;
-
+    http_response handle_authorize(http_request const& req, request_context const& ctx = {}) const
+    {
+        return authorize_.handle(req, ctx);
+    }
+    /// `POST` of the token path (RFC 6749 3.2).
+    http_response handle_token(http_request const& req, request_context const& ctx = {}) const
+    {
+        return token_.handle(req, ctx);
+    }
+    /// `POST` of the revocation path (RFC 7009).
+    http_response handle_revocation(http_request const& req, request_context const& ctx = {}) const
+    {
+        return revocation_.handle(req, ctx);
+    }
+    /// `POST` of the introspection path (RFC 7662).
+    http_response handle_introspection(http_request const& req, request_context const& ctx = {}) const
+    {
+        return introspection_.handle(req, ctx);
+    }
     /// `GET` of the metadata path (RFC 8414).
-    BEAST_OAUTH_DECL http_response handle_metadata(http_request const& req) const;
-
-    /// `GET` of the JWKS path (RFC 7517): the public signing keys. Needs `signing_keys`.
-    BEAST_OAUTH_DECL http_response handle_jwks(http_request const& req) const;
+    http_response handle_metadata(http_request const& req) const { return metadata_.handle_metadata(req); }
+    /// `GET` of the JWKS path (RFC 7517). Needs `signing_keys`.
+    http_response handle_jwks(http_request const& req) const { return metadata_.handle_jwks(req); }
 
     /// An RFC 6749 5.2 JSON error response (401 + `WWW-Authenticate` for invalid_client).
-    BEAST_OAUTH_DECL http_response oauth_error(http_request const& req, error e,
-                                               std::string description) const;
+    BEAST_OAUTH_DECL http_response oauth_error(http_request const& req, error e, std::string description) const;
 
     // --- resource access (RFC 6750) ---
 
-    /** Validates `Authorization: Bearer <token>`.
-
-        @param authorization the header's value (empty when absent)
-        @param required_scope space-separated scope the resource needs; empty: none
-    */
-    BEAST_OAUTH_DECL bearer_result validate_bearer(std::string_view authorization,
-                                                   std::string_view required_scope = {}) const;
-
-    /// Validates the request's Authorization header; see the overload above.
-    BEAST_OAUTH_DECL bearer_result validate_bearer(http_request const& req,
-                                                   std::string_view required_scope = {}) const;
-
+    /// Validates `Authorization: Bearer <token>` (the header's value); see @ref bearer_validator.
+    bearer_result validate_bearer(std::string_view authorization, std::string_view required_scope = {}) const
+    {
+        return bearer_.validate(authorization, required_scope);
+    }
+    /// Validates the request's Authorization header (one method only, RFC 6750 2).
+    bearer_result validate_bearer(http_request const& req, std::string_view required_scope = {}) const
+    {
+        return bearer_.validate(req, required_scope);
+    }
     /// The 400/401/403 response with `WWW-Authenticate: Bearer ...` for a failed validation (RFC 6750 3).
-    BEAST_OAUTH_DECL http_response make_bearer_error(bearer_result const& result,
-                                                     http_request const& req) const;
+    http_response make_bearer_error(bearer_result const& result, http_request const& req) const
+    {
+        return bearer_.make_error(result, req);
+    }
 
     /** An error response in the endpoint's format (HTML for authorize, JSON otherwise), for
         `server_error` or `temporarily_unavailable`; a positive `retry_after` adds `Retry-After`. */
-    BEAST_OAUTH_DECL http_response make_server_error(http_request const& req,
-                                                     error e = error::server_error,
-                                                     std::chrono::seconds retry_after = {}) const;
+    http_response make_server_error(http_request const& req, error e = error::server_error,
+                                    std::chrono::seconds retry_after = {}) const
+    {
+        return beast_oauth::make_server_error(*core_, req, e, retry_after);
+    }
 
     /** The owner signed in on this browser: the library's sign-in session cookie of `req`,
         verified and unexpired (`session_ttl`), or nullopt. For the vendor's own account pages
@@ -173,81 +149,31 @@ public:
     BEAST_OAUTH_DECL std::optional<user_identity> signed_in_owner(http_request const& req) const;
 
     /// Reports an operator event to the log hook.
-    BEAST_OAUTH_DECL void log(std::string_view name, std::string_view detail) const;
-
+    void log(std::string_view name, std::string_view detail) const { core_->log(name, detail); }
     /// Reports a security event to the audit hook (fields as in @ref audit_event).
-    BEAST_OAUTH_DECL void audit(audit_event_type type, request_context const& ctx,
-                                std::string_view client_id, std::string_view subject = {},
-                                std::string_view username = {}, std::string_view grant_id = {},
-                                std::string_view detail = {}) const;
+    void audit(audit_event_type type, request_context const& ctx, std::string_view client_id,
+               std::string_view subject = {}, std::string_view username = {}, std::string_view grant_id = {},
+               std::string_view detail = {}) const
+    {
+        core_->audit(type, ctx, client_id, subject, username, grant_id, detail);
+    }
 
 private:
-    http_response authorize_get(http_request const& req) const;
-    http_response authorize_post(http_request const& req, request_context const& ctx) const;
-    std::optional<std::chrono::seconds> throttled(throttle_attempt const& attempt, request_context const& ctx,
-                                                  std::string_view client_id,
-                                                  std::string_view username) const;
-    void record_failure(throttle_attempt const& attempt) const;
-    bool client_secret_matches(client const& c, std::string_view secret) const;
-    http_response render_page(http_request const& req, param_list const& params,
-                              authorization_request const& ar, std::string_view signed_in_as,
-                              std::string error_message, std::string_view username,
-                              unsigned status) const;
-    http_response error_page(http_request const& req, std::string_view description,
-                             unsigned status) const;
-    http_response redirect_response(http_request const& req, std::string const& location,
-                                    authorization_request const& ar) const;
-    std::string csrf_token(std::string_view nonce, authorization_request const& ar) const;
-    std::string make_session(user_identity const& who) const;
-    std::optional<http_response> read_client_request(http_request const& req, bool allow_json,
-                                                     param_list& params,
-                                                     std::shared_ptr<client const>& client_out,
-                                                     request_context const& ctx) const;
-    std::string derive_token(std::string_view from, std::string_view label) const;
-    time_point refresh_expiry(client const& c, time_point t) const;
-    void limit_access_tokens(token_record const& issued) const;
-    http_response token_success(http_request const& req, request_context const& ctx, client const& c,
-                                std::string_view grant_id, std::string_view grant_type,
-                                std::string_view subject, std::string_view access_token,
-                                long long expires_in, std::string_view refresh_token,
-                                std::string_view scope, bool scope_changed) const;
-    http_response grant_authorization_code(http_request const& req, request_context const& ctx,
-                                           param_list const& params, client const& c) const;
-    http_response grant_refresh_token(http_request const& req, request_context const& ctx,
-                                      param_list const& params, client const& c) const;
-    std::shared_ptr<token_record const> find_presented_token(std::string_view token) const;
-    std::string make_access_token(token_record& at, std::string_view derived_random) const;
-    std::shared_ptr<token_record const> access_from_jwt(std::string_view token, bool check_expiry,
-                                                        std::string& why) const;
-    std::string make_code(code_record& rec) const;
-    consume_result redeem_code(std::string_view code, std::string_view client_id) const;
-    std::optional<user_identity> read_session(std::string_view cookie) const;
-    std::string cookie_name(std::string_view base) const;
-
-    server_options options_;
-    client_store& clients_;
-    code_store& codes_;
-    token_store& tokens_;
-    user_authenticator& users_;
-    std::string secret_;
-    detail::hmac_sha256_key csrf_key_;
-    detail::session_cookie_key session_key_;
-    detail::hmac_sha256_key rotation_key_;
-    token_codec codec_;
-    std::optional<authentication_throttle> throttle_;
-    std::shared_ptr<detail::verified_secret_cache> secret_cache_;
-    bool secure_cookies_ = false;
+    std::shared_ptr<server_core const> core_;
+    std::shared_ptr<token_strategy const> strategy_;
+    std::shared_ptr<token_issuer const> issuer_;
+    authorize_handler authorize_;
+    token_handler token_;
+    revocation_handler revocation_;
+    introspection_handler introspection_;
+    metadata_handler metadata_;
+    bearer_validator bearer_;
 };
 
 } // namespace beast_oauth
 
 #ifdef BEAST_OAUTH_HEADER_ONLY
 #include <beast_oauth/impl/server.ipp>
-#include <beast_oauth/impl/authorize_endpoint.ipp>
-#include <beast_oauth/impl/token_endpoint.ipp>
-#include <beast_oauth/impl/jwt_tokens.ipp>
-#include <beast_oauth/impl/revocation_endpoint.ipp>
-#include <beast_oauth/impl/bearer.ipp>
 #endif
 
 #endif

@@ -16,7 +16,6 @@
 
 #include <beast_oauth/impl/error.ipp>
 #include <beast_oauth/detail/impl/crypto.ipp>
-#include <beast_oauth/detail/impl/session_cookie.ipp>
 #include <beast_oauth/impl/params.ipp>
 #include <beast_oauth/impl/redirect_uri.ipp>
 #include <beast_oauth/impl/scope.ipp>
@@ -32,13 +31,29 @@
 #include <beast_oauth/impl/token_codec.ipp>
 #include <beast_oauth/impl/memory_store.ipp>
 #include <beast_oauth/impl/sign_in_page.ipp>
-#include <beast_oauth/impl/server.ipp>
-#include <beast_oauth/impl/authorize_endpoint.ipp>
-#include <beast_oauth/impl/token_endpoint.ipp>
-#include <beast_oauth/impl/jwt_tokens.ipp>
-#include <beast_oauth/impl/revocation_endpoint.ipp>
-#include <beast_oauth/impl/bearer.ipp>
+#include <beast_oauth/detail/impl/session_cookie.ipp>
 #include <beast_oauth/impl/grant_manager.ipp>
+#include <beast_oauth/impl/store_op.ipp>
+#include <beast_oauth/impl/async_storage.ipp>
+#include <beast_oauth/impl/failure.ipp>
+#include <beast_oauth/impl/core.ipp>
+#include <beast_oauth/impl/token_strategy.ipp>
+#include <beast_oauth/endpoints/impl/page_response.ipp>
+#include <beast_oauth/endpoints/impl/guard.ipp>
+#include <beast_oauth/endpoints/impl/client_authentication.ipp>
+#include <beast_oauth/grants/impl/grant_handler.ipp>
+#include <beast_oauth/grants/impl/authorization_code.ipp>
+#include <beast_oauth/grants/impl/refresh_token.ipp>
+#include <beast_oauth/endpoints/impl/token.ipp>
+#include <beast_oauth/endpoints/impl/revocation.ipp>
+#include <beast_oauth/endpoints/impl/introspection.ipp>
+#include <beast_oauth/endpoints/impl/metadata.ipp>
+#include <beast_oauth/endpoints/impl/bearer.ipp>
+#include <beast_oauth/endpoints/impl/authorize_page.ipp>
+#include <beast_oauth/endpoints/impl/authorize.ipp>
+#include <beast_oauth/endpoints/impl/authorize_algorithm.ipp>
+#include <beast_oauth/impl/server.ipp>
+#include <beast_oauth/impl/dispatch.ipp>
 #include <beast_oauth/impl/beast.ipp>
 
 #endif

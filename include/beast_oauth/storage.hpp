@@ -202,7 +202,7 @@ public:
     virtual ~user_authenticator() = default;
     /// The identity when the credentials are right, else nullopt.
     virtual std::optional<user_identity> authenticate(std::string_view username,
-                                                      std::string_view password) = 0;
+                                                      std::string_view password) const = 0;
 };
 
 } // namespace beast_oauth

@@ -211,7 +211,7 @@ public:
         rows_[std::move(email)] = {beast_oauth::hash_password(password, 1000), std::move(account_id), std::move(name)};
     }
     std::optional<beast_oauth::user_identity> authenticate(std::string_view username,
-                                                           std::string_view password) override
+                                                           std::string_view password) const override
     {
         auto it = rows_.find(std::string(username));
         if(it == rows_.end() || !beast_oauth::verify_secret(password, it->second.password_hash))

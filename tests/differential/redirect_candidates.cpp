@@ -257,7 +257,7 @@ int main()
         auto r = server.validate_authorization_request(p);
         boost::json::object line;
         line["uri"] = uri;
-        line["accepted"] = r.ok();
+        line["accepted"] = r.has_value();
         beast_oauth::parsed_redirect_uri parsed;
         bool const parses = beast_oauth::parse_redirect_uri(uri, parsed) == nullptr;
         std::string matched;
@@ -269,16 +269,16 @@ int main()
                     break;
                 }
         // The endpoint and the matcher must agree (a redirect_uri-only rejection never passes).
-        if(r.ok() != !matched.empty())
+        if(r.has_value() != !matched.empty())
         {
             std::fprintf(stderr, "validate_authorization_request and the matcher disagree on %s\n", uri.c_str());
             return 2;
         }
-        if(r.ok())
+        if(r)
         {
             ++accepted;
             line["pattern"] = matched;
-            line["location"] = server.issue_code_redirect(r.request, owner);
+            line["location"] = server.issue_code_redirect(*r, owner);
         }
         std::cout << boost::json::serialize(line) << '\n';
     }

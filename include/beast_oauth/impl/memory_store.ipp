@@ -543,7 +543,7 @@ BEAST_OAUTH_DECL void memory_user_store::add_user(std::string username, std::str
 }
 
 BEAST_OAUTH_DECL std::optional<user_identity> memory_user_store::authenticate(std::string_view username,
-                                                                              std::string_view password)
+                                                                              std::string_view password) const
 {
     auto it = accounts_.find(detail::lower_ascii(username));
     if(it == accounts_.end())

@@ -1,0 +1,106 @@
+#ifndef BEAST_OAUTH_ENDPOINTS_BEARER_HPP
+#define BEAST_OAUTH_ENDPOINTS_BEARER_HPP
+
+#include <beast_oauth/config.hpp>
+#include <beast_oauth/core.hpp>
+#include <beast_oauth/error.hpp>
+#include <beast_oauth/http_types.hpp>
+#include <beast_oauth/store_op.hpp>
+#include <beast_oauth/token_strategy.hpp>
+#include <boost/asio/coroutine.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace beast_oauth {
+
+/** Result of validating a bearer token (RFC 6750). */
+struct bearer_result
+{
+    /// The token's record when valid: subject, client_id, scope, expires_at.
+    std::shared_ptr<token_record const> token;
+    /// `invalid_request`, `invalid_token` or `insufficient_scope` when not valid.
+    error err{};
+    /// Client-safe reason.
+    std::string description;
+    /// False when the request carried no credentials at all (RFC 6750 3.1: then no error code).
+    bool credentials_present = false;
+    /// The scope the resource required (for the challenge's `scope` attribute).
+    std::string required_scope;
+    /// With `temporarily_unavailable` (the token store threw @ref store_unavailable): its retry hint.
+    std::chrono::seconds retry_after{0};
+
+    bool ok() const noexcept { return token != nullptr; }
+    /// The token's subject (the resource owner whose resources it may reach); empty when not valid.
+    std::string_view subject() const noexcept { return token ? std::string_view(token->subject) : std::string_view(); }
+};
+
+/** Validates `Authorization: Bearer` on resource requests (RFC 6750 2.1, 3).
+
+    Use `validate(req, "intercoms.write")` in every device route, and answer a failure with
+    @ref make_error (401/400/403 with `WWW-Authenticate: Bearer`). Then compare
+    `subject()` with the owner of the resource asked for.
+
+    @par Thread Safety
+    Immutable; safe to call concurrently.
+*/
+class bearer_validator
+{
+public:
+    BEAST_OAUTH_DECL bearer_validator(std::shared_ptr<server_core const> core, std::shared_ptr<token_strategy const> tokens);
+
+    /** One check as a sans-io algorithm (see @ref store_op): `authorization` (the header's
+        value) and `required_scope` must outlive it. */
+    class algorithm : boost::asio::coroutine
+    {
+    public:
+        BEAST_OAUTH_DECL algorithm(bearer_validator const& v, std::string_view authorization,
+                                   std::string_view required_scope);
+        BEAST_OAUTH_DECL store_op* step();
+        bearer_result& result() noexcept { return r_; }
+
+    private:
+        store_op* done(error e, std::string description);
+        store_op* finish(std::shared_ptr<token_record const> token);
+
+        bearer_validator const& v_;
+        std::string_view authorization_;
+        std::string_view required_scope_;
+        token_strategy::presented_access presented_;
+        store_op op_;
+        bearer_result r_;
+    };
+
+    /// Validates a header value with synchronous stores (a store failure comes back as 503).
+    BEAST_OAUTH_DECL bearer_result validate(std::string_view authorization, std::string_view required_scope = {}) const;
+
+    /** Validates the request's Authorization header; refuses a token sent twice or by two methods
+        (RFC 6750 2: header plus an `access_token` in the query or a form body). */
+    BEAST_OAUTH_DECL bearer_result validate(http_request const& req, std::string_view required_scope = {}) const;
+
+    /** The shape check of @ref validate(http_request const&, std::string_view) const alone: an
+        `invalid_request` result when the token is sent twice or by two methods, else nullopt. */
+    BEAST_OAUTH_DECL static std::optional<bearer_result> check_single_method(http_request const& req,
+                                                                             std::string_view required_scope);
+
+    /// The result for a failed token store (503, its Retry-After), logged.
+    BEAST_OAUTH_DECL bearer_result store_failure(std::exception_ptr ep) const;
+
+    /// The 400/401/403/503 response with `WWW-Authenticate: Bearer ...` for a failed validation (RFC 6750 3).
+    BEAST_OAUTH_DECL http_response make_error(bearer_result const& result, http_request const& req) const;
+
+    server_core const& core() const noexcept { return *core_; }
+
+private:
+    std::shared_ptr<server_core const> core_;
+    std::shared_ptr<token_strategy const> tokens_;
+};
+
+} // namespace beast_oauth
+
+#ifdef BEAST_OAUTH_HEADER_ONLY
+#include <beast_oauth/endpoints/impl/bearer.ipp>
+#endif
+
+#endif

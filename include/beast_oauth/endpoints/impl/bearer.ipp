@@ -1,0 +1,246 @@
+#ifndef BEAST_OAUTH_ENDPOINTS_IMPL_BEARER_IPP
+#define BEAST_OAUTH_ENDPOINTS_IMPL_BEARER_IPP
+
+// Bearer token usage, RFC 6750 2.1 (Authorization header), 2 (one method), 3 (WWW-Authenticate).
+
+#include <beast_oauth/endpoints/bearer.hpp>
+#include <beast_oauth/detail/http_util.hpp>
+#include <beast_oauth/params.hpp>
+#include <beast_oauth/scope.hpp>
+#include <beast_oauth/storage.hpp>
+#include <iterator>
+
+namespace beast_oauth {
+
+namespace detail {
+// RFC 6750 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+// A table, not character-class branches: token characters are random, branches mispredict.
+struct b64token_table
+{
+    bool ok[256];
+};
+constexpr b64token_table make_b64token_table()
+{
+    b64token_table t{};
+    for(int c = 0; c < 256; ++c)
+        t.ok[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+    return t;
+}
+constexpr b64token_table b64token_chars = make_b64token_table();
+
+inline bool is_b64token(std::string_view s) noexcept
+{
+    std::size_t i = 0;
+    while(i < s.size() && b64token_chars.ok[static_cast<unsigned char>(s[i])])
+        ++i;
+    if(i == 0)
+        return false;
+    for(; i < s.size(); ++i)
+        if(s[i] != '=')
+            return false;
+    return true;
+}
+
+// Whether a form-encoded string has a parameter named `name` (RFC 6750 2.2/2.3 access_token).
+// Names are compared after percent-decoding, so "access%5Ftoken" counts too.
+inline bool has_form_param(std::string_view form, std::string_view name)
+{
+    if(form.find(name) == std::string_view::npos && form.find('%') == std::string_view::npos)
+        return false; // the common case: no parse
+    param_list params;
+    param_error perr;
+    param_limits limits;
+    limits.max_count = 1000;
+    limits.max_size = form.size() + 1;
+    if(parse_form(form, params, perr, limits))
+        return form.find(name) != std::string_view::npos; // malformed: decide on the raw text
+    return params.contains(name);
+}
+} // namespace detail
+
+BEAST_OAUTH_DECL bearer_validator::bearer_validator(std::shared_ptr<server_core const> core,
+                                                    std::shared_ptr<token_strategy const> tokens)
+    : core_(std::move(core))
+    , tokens_(std::move(tokens))
+{
+}
+
+BEAST_OAUTH_DECL bearer_validator::algorithm::algorithm(bearer_validator const& v, std::string_view authorization,
+                                                        std::string_view required_scope)
+    : v_(v)
+    , authorization_(authorization)
+    , required_scope_(required_scope)
+{
+    r_.required_scope = std::string(required_scope);
+}
+
+BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::done(error e, std::string description)
+{
+    r_.err = e;
+    r_.description = std::move(description);
+    return nullptr;
+}
+
+BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::finish(std::shared_ptr<token_record const> token)
+{
+    if(!token || token->kind != token_kind::access)
+        return done(error::invalid_token, "the access token is invalid or revoked");
+    if(v_.core().now() >= token->expires_at)
+        return done(error::invalid_token, "the access token expired");
+    if(!required_scope_.empty() && !scope_includes(token->scope, required_scope_))
+        return done(error::insufficient_scope, "the access token lacks the required scope");
+    r_.token = std::move(token);
+    return nullptr;
+}
+
+BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::step()
+{
+    BOOST_ASIO_CORO_REENTER(this)
+    {
+        {
+            std::string_view scheme, credentials;
+            if(authorization_.empty())
+                return done(error::invalid_token, "no access token"); // RFC 6750 3.1: no error attribute
+            if(!detail::split_authorization(authorization_, scheme, credentials))
+            {
+                if(detail::iequals(detail::trim_ows(authorization_), "Bearer"))
+                {
+                    r_.credentials_present = true;
+                    return done(error::invalid_request, "the Bearer credentials are empty");
+                }
+                return done(error::invalid_token, "no access token");
+            }
+            if(!detail::iequals(scheme, "Bearer"))
+                return done(error::invalid_token, "no access token"); // another scheme: no Bearer credentials
+            r_.credentials_present = true;
+            presented_ = v_.tokens_->read_access_token(credentials);
+            // A genuine opaque token (its HMAC verifies) is b64token by construction: the syntax
+            // check only runs to name what is wrong with one that does not verify.
+            if((presented_.key.empty() || token_strategy::looks_like_jwt(credentials)) && !detail::is_b64token(credentials))
+                return done(error::invalid_request, "the Bearer credentials are malformed");
+            if(presented_.key.empty())
+                return done(error::invalid_token, presented_.why);
+            if(presented_.claims)
+            {
+                if(v_.core().now() >= presented_.claims->expires_at)
+                    return done(error::invalid_token, "the access token expired");
+                if(!presented_.needs_lookup)
+                    return finish(std::move(presented_.claims));
+            }
+            op_.what = store_op::kind::find_token;
+            op_.key = presented_.key;
+        }
+        // Opaque: the store has the record; JWT: revocation by jti (jwt_check_revocation).
+        BOOST_ASIO_CORO_YIELD return &op_;
+        return finish(std::move(op_.found));
+    }
+    return nullptr;
+}
+
+BEAST_OAUTH_DECL bearer_result bearer_validator::store_failure(std::exception_ptr ep) const
+{
+    bearer_result r;
+    r.err = error::temporarily_unavailable;
+    r.description = "the token store is unavailable";
+    r.credentials_present = true;
+    try
+    {
+        std::rethrow_exception(ep);
+    }
+    catch(store_unavailable const& e)
+    {
+        core_->log("store_unavailable", e.what());
+        r.retry_after = e.retry_after();
+    }
+    catch(std::exception const& e)
+    {
+        core_->log("store_exception", e.what());
+    }
+    catch(...)
+    {
+        core_->log("store_exception", "unknown exception");
+    }
+    return r;
+}
+
+BEAST_OAUTH_DECL bearer_result bearer_validator::validate(std::string_view authorization,
+                                                          std::string_view required_scope) const
+{
+    algorithm a(*this, authorization, required_scope);
+    try
+    {
+        run_sync(a, core_->stores());
+    }
+    catch(...)
+    {
+        auto r = store_failure(std::current_exception());
+        r.required_scope = std::string(required_scope);
+        return r;
+    }
+    return std::move(a.result());
+}
+
+BEAST_OAUTH_DECL std::optional<bearer_result> bearer_validator::check_single_method(http_request const& req,
+                                                                                    std::string_view required_scope)
+{
+    namespace http = boost::beast::http;
+    // RFC 6750 2: one method per request. Two Authorization fields, or a header token plus an
+    // access_token in the query or a form body, would let two components check different tokens.
+    if(req[http::field::authorization].empty())
+        return std::nullopt;
+    auto auths = req.equal_range(http::field::authorization);
+    bool const twice = std::next(auths.first) != auths.second;
+    auto q = req.target().find('?');
+    bool const in_query = q != boost::beast::string_view::npos &&
+                          detail::has_form_param(req.target().substr(q + 1), "access_token");
+    bool const in_body = detail::iequals(detail::media_type(req[http::field::content_type]),
+                                         "application/x-www-form-urlencoded") &&
+                         detail::has_form_param(req.body(), "access_token");
+    if(!twice && !in_query && !in_body)
+        return std::nullopt;
+    bearer_result r;
+    r.required_scope = std::string(required_scope);
+    r.credentials_present = true;
+    r.err = error::invalid_request;
+    r.description = "the access token was sent more than once or by more than one method";
+    return r;
+}
+
+BEAST_OAUTH_DECL bearer_result bearer_validator::validate(http_request const& req, std::string_view required_scope) const
+{
+    if(auto refused = check_single_method(req, required_scope))
+        return std::move(*refused);
+    return validate(req[boost::beast::http::field::authorization], required_scope);
+}
+
+BEAST_OAUTH_DECL http_response bearer_validator::make_error(bearer_result const& r, http_request const& req) const
+{
+    namespace http = boost::beast::http;
+    auto const& issuer = core_->options().issuer;
+    auto status = r.credentials_present ? http_status(r.err) : 401u;
+    http_response res{static_cast<http::status>(status), req.version()};
+    res.version(req.version());
+    res.keep_alive(req.keep_alive());
+    std::string challenge = "Bearer realm=\"" + (issuer.empty() ? std::string("api") : issuer) + "\"";
+    if(r.credentials_present && (r.err == error::invalid_request || r.err == error::invalid_token ||
+                                 r.err == error::insufficient_scope))
+    {
+        challenge += ", error=\"" + std::string(wire_name(r.err)) + "\", error_description=\"" + r.description + "\"";
+        if(r.err == error::insufficient_scope && !r.required_scope.empty())
+            challenge += ", scope=\"" + r.required_scope + "\"";
+    }
+    if(status == 401 || r.err == error::invalid_request || r.err == error::insufficient_scope)
+        res.set(http::field::www_authenticate, challenge);
+    if(r.err == error::temporarily_unavailable && r.retry_after.count() > 0)
+        res.set(http::field::retry_after, std::to_string(r.retry_after.count())); // RFC 9110 10.2.3
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.body() = std::string("{\"error\":\"") + std::string(r.credentials_present ? wire_name(r.err) : "invalid_token") + "\"}";
+    res.prepare_payload();
+    return res;
+}
+
+} // namespace beast_oauth
+
+#endif

@@ -1,0 +1,53 @@
+#ifndef BEAST_OAUTH_ENDPOINTS_INTROSPECTION_HPP
+#define BEAST_OAUTH_ENDPOINTS_INTROSPECTION_HPP
+
+#include <beast_oauth/config.hpp>
+#include <beast_oauth/endpoints/client_authentication.hpp>
+#include <beast_oauth/token_strategy.hpp>
+#include <boost/asio/coroutine.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace beast_oauth {
+
+/** `POST` of the introspection path (RFC 7662), for confidential clients; a client sees its
+    own tokens unless `may_introspect_any` (a resource server).
+
+    @par Thread Safety
+    Immutable; safe to call concurrently.
+*/
+class introspection_handler
+{
+public:
+    BEAST_OAUTH_DECL introspection_handler(std::shared_ptr<server_core const> core,
+                                           std::shared_ptr<token_strategy const> tokens);
+
+    /// One request as a sans-io algorithm (see @ref store_op); `req` and `ctx` outlive it.
+    class algorithm : public authenticated_request
+    {
+    public:
+        BEAST_OAUTH_DECL algorithm(introspection_handler const& h, http_request const& req, request_context const& ctx);
+        BEAST_OAUTH_DECL store_op* step();
+
+    private:
+        introspection_handler const& h_;
+        std::optional<std::string> key_;
+        store_op op_;
+    };
+
+    /// Answers with synchronous stores.
+    BEAST_OAUTH_DECL http_response handle(http_request const& req, request_context const& ctx = {}) const;
+
+private:
+    std::shared_ptr<server_core const> core_;
+    std::shared_ptr<token_strategy const> tokens_;
+};
+
+} // namespace beast_oauth
+
+#ifdef BEAST_OAUTH_HEADER_ONLY
+#include <beast_oauth/endpoints/impl/introspection.ipp>
+#endif
+
+#endif

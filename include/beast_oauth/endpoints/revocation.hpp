@@ -1,0 +1,57 @@
+#ifndef BEAST_OAUTH_ENDPOINTS_REVOCATION_HPP
+#define BEAST_OAUTH_ENDPOINTS_REVOCATION_HPP
+
+#include <beast_oauth/config.hpp>
+#include <beast_oauth/endpoints/client_authentication.hpp>
+#include <beast_oauth/token_strategy.hpp>
+#include <boost/asio/coroutine.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace beast_oauth {
+
+/** `POST` of the revocation path (RFC 7009), client-authenticated. A refresh token ends its
+    whole grant (RFC 7009 2.1); only the client a token was issued to may revoke it; unknown
+    tokens also answer 200 (2.2).
+
+    @par Thread Safety
+    Immutable; safe to call concurrently.
+*/
+class revocation_handler
+{
+public:
+    BEAST_OAUTH_DECL revocation_handler(std::shared_ptr<server_core const> core,
+                                        std::shared_ptr<token_strategy const> tokens);
+
+    /// One request as a sans-io algorithm (see @ref store_op); `req` and `ctx` outlive it.
+    class algorithm : public authenticated_request
+    {
+    public:
+        BEAST_OAUTH_DECL algorithm(revocation_handler const& h, http_request const& req, request_context const& ctx);
+        BEAST_OAUTH_DECL store_op* step();
+
+    private:
+        revocation_handler const& h_;
+        std::optional<std::string> key_;
+        std::shared_ptr<token_record const> record_;
+        store_op op_;
+    };
+
+    /// Answers with synchronous stores.
+    BEAST_OAUTH_DECL http_response handle(http_request const& req, request_context const& ctx = {}) const;
+
+    server_core const& core() const noexcept { return *core_; }
+
+private:
+    std::shared_ptr<server_core const> core_;
+    std::shared_ptr<token_strategy const> tokens_;
+};
+
+} // namespace beast_oauth
+
+#ifdef BEAST_OAUTH_HEADER_ONLY
+#include <beast_oauth/endpoints/impl/revocation.ipp>
+#endif
+
+#endif

@@ -1,0 +1,113 @@
+#ifndef BEAST_OAUTH_GRANTS_IMPL_GRANT_HANDLER_IPP
+#define BEAST_OAUTH_GRANTS_IMPL_GRANT_HANDLER_IPP
+
+#include <beast_oauth/grants/grant_handler.hpp>
+#include <beast_oauth/detail/crypto.hpp>
+#include <boost/asio/coroutine.hpp>
+
+namespace beast_oauth {
+
+BEAST_OAUTH_DECL token_issuer::token_issuer(std::shared_ptr<server_core const> core,
+                                            std::shared_ptr<token_strategy const> strategy)
+    : core_(std::move(core))
+    , strategy_(std::move(strategy))
+{
+}
+
+BEAST_OAUTH_DECL token_record token_issuer::access_record(std::string_view client_id, std::string_view subject,
+                                                          std::string_view scope, std::string_view grant_id) const
+{
+    token_record at;
+    at.kind = token_kind::access;
+    at.grant_id = std::string(grant_id);
+    at.client_id = std::string(client_id);
+    at.subject = std::string(subject);
+    at.scope = std::string(scope);
+    at.issued_at = core_->now();
+    at.expires_at = at.issued_at + core_->options().access_token_ttl;
+    return at;
+}
+
+BEAST_OAUTH_DECL time_point token_issuer::refresh_expiry(client const& c, time_point t) const
+{
+    auto const& o = core_->options();
+    auto ttl = c.is_public() && o.public_refresh_token_ttl.count() > 0 ? o.public_refresh_token_ttl
+                                                                       : o.refresh_token_ttl;
+    return ttl.count() > 0 ? t + ttl : time_point::max();
+}
+
+BEAST_OAUTH_DECL bool token_issuer::limit_access_tokens(token_record const& issued, store_op& op) const
+{
+    auto const& o = core_->options();
+    op = store_op{};
+    op.key = issued.grant_id;
+    if(o.revoke_access_tokens_on_refresh)
+    {
+        op.what = store_op::kind::revoke_access_tokens;
+        op.key2 = issued.signature;
+        return true;
+    }
+    if(o.max_access_tokens_per_grant == 0)
+        return false;
+    op.what = store_op::kind::trim_access_tokens;
+    op.keep = o.max_access_tokens_per_grant;
+    return true;
+}
+
+namespace detail {
+
+// simple_grant's algorithm: decide, issue one access token, save it.
+class simple_grant_algorithm : public grant_algorithm_base
+{
+public:
+    simple_grant_algorithm(simple_grant const& g, grant_request const& r)
+        : grant_algorithm_base(r)
+        , grant_(g)
+    {
+    }
+
+    store_op* step() override
+    {
+        BOOST_ASIO_CORO_REENTER(this)
+        {
+            {
+                auto d = grant_.decide(r_);
+                if(!d)
+                    return done(std::move(d).error());
+                decision_ = std::move(*d);
+                at_ = r_.issuer.access_record(r_.authenticated_client.client_id, decision_.subject,
+                                                decision_.scope, random_base64url(16));
+                out_.access_token = r_.issuer.strategy().make_access_token(at_, {});
+                op_.what = store_op::kind::save_token;
+                op_.token = &at_;
+            }
+            BOOST_ASIO_CORO_YIELD return &op_;
+            if(!op_.saved)
+                return done(fail(error::invalid_grant, "the authorization grant was revoked"));
+            out_.expires_in = r_.issuer.core().options().access_token_ttl.count();
+            out_.scope = decision_.scope;
+            out_.scope_changed = decision_.scope_changed;
+            out_.subject = decision_.subject;
+            out_.grant_id = at_.grant_id;
+            result_ = std::move(out_);
+        }
+        return nullptr;
+    }
+
+private:
+    simple_grant const& grant_;
+    grant_decision decision_;
+    token_record at_;
+    token_response out_;
+};
+
+} // namespace detail
+
+BEAST_OAUTH_DECL std::unique_ptr<grant_algorithm> simple_grant::start(grant_request const& r) const
+{
+    return std::make_unique<detail::simple_grant_algorithm>(*this, r);
+}
+
+} // namespace beast_oauth
+
+#endif
