@@ -34,13 +34,13 @@ void fail(beast::error_code ec, char const* what)
     std::cerr << what << ": " << ec.message() << "\n";
 }
 
-// Everything that is not OAuth: the vendor's own API, protected by bearer tokens.
+// The vendor's own API, protected by bearer tokens: `access` was checked off the I/O thread.
 http::message_generator handle_api(beast_oauth::authorization_server const& oauth,
-                                   http::request<http::string_body>&& req)
+                                   http::request<http::string_body> const& req,
+                                   beast_oauth::bearer_result const& access)
 {
     if(req.target() == "/devices")
     {
-        auto access = oauth.validate_bearer(req);                            // [oauth]
         if(!access.ok())                                                     // [oauth]
             return oauth.make_bearer_error(access, req);                     // [oauth]
         http::response<http::string_body> res{http::status::ok, req.version()};
@@ -97,14 +97,29 @@ private:
             // Sign-in hashes a password and stores may block: run the endpoint on the
             // work pool and come back to this connection's strand to write.
             beast_oauth::async_handle_request(                               // [oauth]
-                oauth_, std::move(req), work_.get_executor(),                // [oauth]
+                oauth_, std::move(req), context(), work_.get_executor(),     // [oauth]
                 net::bind_executor(stream_.get_executor(),                   // [oauth]
                     [self = shared_from_this()](std::optional<beast_oauth::http_response> res) {
                         self->send_response(std::move(*res));                // [oauth]
                     }));
             return;
         }
-        send_response(handle_api(oauth_, std::move(req)));
+        // The bearer check reads the token store: also on the pool (async_validate_bearer).
+        auto shared = std::make_shared<http::request<http::string_body>>(std::move(req));
+        beast_oauth::async_validate_bearer(                                  // [oauth]
+            oauth_, *shared, "", work_.get_executor(),                       // [oauth]
+            net::bind_executor(stream_.get_executor(),                       // [oauth]
+                [self = shared_from_this(), shared](beast_oauth::bearer_result access) {
+                    self->send_response(handle_api(self->oauth_, *shared, access));
+                }));
+    }
+
+    // The peer's address, for per-address throttling and the audit events.
+    beast_oauth::request_context context()
+    {
+        beast::error_code ec;
+        auto peer = stream_.socket().remote_endpoint(ec);
+        return {ec ? std::string() : peer.address().to_string()};
     }
 
     void send_response(http::message_generator&& msg)

@@ -35,24 +35,26 @@ using net::use_awaitable;
 
 namespace {
 
-// The vendor's own API, protected by bearer tokens.
-http::response<http::string_body> handle_api(beast_oauth::authorization_server const& oauth,
-                                             http::request<http::string_body> const& req)
+// The vendor's own API, protected by bearer tokens; the check runs on the pool.
+awaitable<http::response<http::string_body>> handle_api(beast_oauth::authorization_server const& oauth,
+                                                        http::request<http::string_body> const& req,
+                                                        net::thread_pool& work)
 {
     if(req.target() == "/devices")
     {
-        auto access = oauth.validate_bearer(req);                            // [oauth]
+        auto access = co_await beast_oauth::async_validate_bearer(          // [oauth]
+            oauth, req, "", work.get_executor(), use_awaitable);             // [oauth]
         if(!access.ok())                                                     // [oauth]
-            return oauth.make_bearer_error(access, req);                     // [oauth]
+            co_return oauth.make_bearer_error(access, req);                  // [oauth]
         http::response<http::string_body> res{http::status::ok, req.version()};
         res.set(http::field::content_type, "application/json");
         res.body() = R"({"owner":")" + access.token->subject + R"(","devices":["front door"]})";
-        return res;
+        co_return res;
     }
     http::response<http::string_body> res{http::status::not_found, req.version()};
     res.set(http::field::content_type, "text/plain");
     res.body() = "not found\n";
-    return res;
+    co_return res;
 }
 
 awaitable<void> serve(beast::tcp_stream stream, beast_oauth::authorization_server const& oauth,
@@ -72,11 +74,15 @@ awaitable<void> serve(beast::tcp_stream stream, beast_oauth::authorization_serve
         bool const keep_alive = req.keep_alive();
 
         http::response<http::string_body> res;
+        beast::error_code pec;
+        beast_oauth::request_context ctx;                                    // [oauth]
+        if(auto peer = stream.socket().remote_endpoint(pec); !pec)
+            ctx.remote_address = peer.address().to_string();                 // [oauth] throttling, audit
         if(beast_oauth::is_oauth_target(oauth, req.target()))                // [oauth]
             res = std::move(*co_await beast_oauth::async_handle_request(     // [oauth]
-                oauth, std::move(req), work.get_executor(), use_awaitable)); // [oauth]
+                oauth, std::move(req), ctx, work.get_executor(), use_awaitable)); // [oauth]
         else
-            res = handle_api(oauth, req);
+            res = co_await handle_api(oauth, req, work);
         res.keep_alive(keep_alive);
         res.prepare_payload();
 

@@ -203,7 +203,7 @@ private:
 
     beast_oauth::http_response answer(beast_oauth::http_request&& req)
     {
-        if(auto res = beast_oauth::handle_request(state_.oauth, std::move(req), context_))
+        if(auto res = beast_oauth::handle_request(state_.oauth, req, context_))
             return std::move(*res);
         return state_.router.route_local(req, context_); // handle_request left it untouched
     }

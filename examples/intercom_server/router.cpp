@@ -44,7 +44,7 @@ http_response router::route_local(http_request const& req, beast_oauth::request_
 
 http_response router::route_all(http_request&& req)
 {
-    if(auto res = beast_oauth::handle_request(oauth, std::move(req)))
+    if(auto res = beast_oauth::handle_request(oauth, req))
         return std::move(*res);
     return route_local(req); // handle_request leaves a request it does not answer untouched
 }

@@ -37,6 +37,7 @@ int main(int argc, char** argv)
         std::thread([&oauth, socket = std::move(socket)]() mutable {
             beast::flat_buffer buffer;
             beast::error_code ec;
+            beast_oauth::request_context ctx{socket.remote_endpoint(ec).address().to_string()};  // [oauth]
             for(;;)
             {
                 http::request_parser<http::string_body> parser;
@@ -46,7 +47,7 @@ int main(int argc, char** argv)
                     break;
                 auto req = parser.release();
                 http::response<http::string_body> res;
-                if(auto oauth_res = beast_oauth::handle_request(oauth, std::move(req)))  // [oauth]
+                if(auto oauth_res = beast_oauth::handle_request(oauth, req, ctx))       // [oauth]
                     res = std::move(*oauth_res);                                        // [oauth]
                 else if(req.target() == "/devices")
                 {
