@@ -4,6 +4,8 @@
 #include "fixture.hpp"
 #include "catch.hpp"
 
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <memory>
 #include <vector>
@@ -213,4 +215,42 @@ TEST_CASE("JWT access tokens end with their grant while jwt_check_revocation is 
         a.f.advance(3600);
         CHECK_FALSE(api_accepts(a.f, t));
     }
+}
+
+TEST_CASE("grant_manager calls run off the I/O thread with async_grant_call (use_future)")
+{
+    audited_fixture a;
+    auto t = connect(a.f);
+    boost::asio::thread_pool pool(1);
+    auto listed = beast_oauth::async_grant_call(
+        a.grants, [](beast_oauth::grant_manager const& m) { return m.list_grants(owner_subject); }, pool.get_executor(),
+        boost::asio::use_future);
+    CHECK(listed.get().size() == 1);
+    auto revoked = beast_oauth::async_grant_call(
+        a.grants,
+        [](beast_oauth::grant_manager const& m) {
+            return m.revoke_subject_grants(owner_subject, beast_oauth::revocation_actor::vendor_admin);
+        },
+        pool.get_executor(), boost::asio::use_future);
+    CHECK(revoked.get() == 1);
+    CHECK_FALSE(api_accepts(a.f, t));
+    // A failure comes back as the exception, not a crash on the pool.
+    auto failed = beast_oauth::async_grant_call(
+        a.grants,
+        [](beast_oauth::grant_manager const& m) { return m.revoke_subject_grants("", beast_oauth::revocation_actor::owner); },
+        pool.get_executor(), boost::asio::use_future);
+    CHECK_THROWS_AS(failed.get(), std::invalid_argument);
+    pool.join();
+}
+
+TEST_CASE("one store object that is all three stores builds a server in one argument")
+{
+    beast_oauth::memory_store store;
+    beast_oauth::memory_user_store users;
+    beast_oauth::server_options o;
+    o.issuer = "https://intercom.example.test";
+    beast_oauth::authorization_server server(o, store, users); // was (o, store, store, store, users)
+    CHECK(server.core()->stores().clients == &store);
+    CHECK(server.core()->stores().tokens == &store);
+    CHECK(server.core()->stores().users == &users);
 }

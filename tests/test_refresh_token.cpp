@@ -387,3 +387,15 @@ TEST_CASE("attack: a refresh loop cannot grow the store (at most max_access_toke
     CHECK_FALSE(works(f, issued.front())); // the oldest were revoked
     CHECK_FALSE(works(f, t.access));
 }
+
+TEST_CASE("attack: a refresh loop leaves no backlog in the memory store's expiry heaps")
+{
+    // Each refresh saves an access token (trimmed at once by the cap) and extends the grant:
+    // before, both left a heap item until their expiry (an hour), ~80 bytes per refresh.
+    fixture f;
+    auto t = connect(f);
+    for(int i = 0; i < 10000; ++i)
+        REQUIRE(refresh(f, t.refresh).result_int() == 200);
+    INFO("backlog " << f.store.expiry_backlog() << ", live tokens " << f.store.token_count());
+    CHECK(f.store.expiry_backlog() <= 2 * f.store.token_count() + 64 * 16 * 3);
+}

@@ -6,6 +6,12 @@
     of all devices", a password reset, a compromised client secret.
 */
 
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <exception>
+#include <type_traits>
 #include <beast_oauth/audit.hpp>
 #include <beast_oauth/config.hpp>
 #include <beast_oauth/grants.hpp>
@@ -122,6 +128,43 @@ private:
     token_store& tokens_;
     client_store const& clients_;
 };
+
+/** Runs a @ref grant_manager call on `work_executor` (the stores block) and completes with its
+    result through the handler's associated executor: `void(std::exception_ptr, R)` where `R` is
+    what `fn(manager)` returns. Works with callbacks, `use_awaitable` and `use_future`.
+
+    @code
+    auto n = co_await beast_oauth::async_grant_call(manager,
+        [&](auto const& m) { return m.revoke_subject_grants(subject, beast_oauth::revocation_actor::owner); },
+        pool.get_executor(), asio::use_awaitable);
+    @endcode
+*/
+template<class Fn, class Executor, class CompletionToken>
+auto async_grant_call(grant_manager const& manager, Fn fn, Executor work_executor, CompletionToken&& token)
+{
+    using result_t = std::invoke_result_t<Fn&, grant_manager const&>;
+    return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, result_t)>(
+        [&manager](auto handler, Fn f, Executor ex) {
+            auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler, ex));
+            boost::asio::post(ex, [&manager, f = std::move(f), handler = std::move(handler), work = std::move(work)]() mutable {
+                std::exception_ptr ep;
+                result_t r{};
+                try
+                {
+                    r = f(manager);
+                }
+                catch(...)
+                {
+                    ep = std::current_exception();
+                }
+                auto handler_ex = work.get_executor();
+                boost::asio::post(handler_ex, [handler = std::move(handler), ep, r = std::move(r)]() mutable {
+                    std::move(handler)(ep, std::move(r));
+                });
+            });
+        },
+        token, std::move(fn), std::move(work_executor));
+}
 
 } // namespace beast_oauth
 

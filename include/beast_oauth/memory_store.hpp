@@ -64,6 +64,8 @@ public:
     /// Live (unswept) codes, tokens and grants, for tests and metrics.
     BEAST_OAUTH_DECL std::size_t code_count() const;
     BEAST_OAUTH_DECL std::size_t token_count() const;
+    /// Items waiting in the expiry heaps (tests, metrics): at most about twice the live entries.
+    BEAST_OAUTH_DECL std::size_t expiry_backlog() const;
 
     /// How long a used code is remembered after its expiry (replay detection).
     std::chrono::seconds replay_window{600};
@@ -124,6 +126,23 @@ private:
     };
 
     static std::size_t shard_of(key const& k) noexcept;
+
+    /** Entries removed early (revoked, trimmed) and expiries that moved leave stale items in
+        the heap until their time: a refresh loop would grow it by one item per refresh. When
+        the heap holds more than twice the live entries, it is rebuilt from them: amortized
+        O(1) per insert, memory bounded by the live entries. */
+    template<class Value, class ExpiryOf>
+    static void compact_expiry(shard<Value>& s, ExpiryOf expiry_of)
+    {
+        if(s.expiry.size() <= 2 * s.map.size() + 64)
+            return;
+        std::vector<expiry_item> items;
+        items.reserve(s.map.size());
+        for(auto const& [k, v] : s.map)
+            if(auto at = expiry_of(v); at != time_point::max())
+                items.push_back({at, k});
+        s.expiry = expiry_queue(expires_later{}, std::move(items));
+    }
     time_point now() const;
     void sweep_codes(shard<code_entry>& s, time_point now);
     void sweep_tokens(shard<std::shared_ptr<token_record const>>& s, time_point now);

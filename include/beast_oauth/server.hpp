@@ -19,6 +19,7 @@
 #include <beast_oauth/token_strategy.hpp>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 namespace beast_oauth {
 
@@ -43,6 +44,16 @@ public:
     */
     BEAST_OAUTH_DECL authorization_server(server_options options, client_store& clients, code_store& codes,
                                           token_store& tokens, user_authenticator const& users);
+
+    /** A server over one store object that is all three stores (`memory_store`, `sqlite_store`,
+        `postgres_store`, or your own class deriving from the three interfaces). */
+    template<class Store,
+             class = std::enable_if_t<std::is_base_of_v<client_store, Store> && std::is_base_of_v<code_store, Store> &&
+                                      std::is_base_of_v<token_store, Store>>>
+    authorization_server(server_options options, Store& store, user_authenticator const& users)
+        : authorization_server(std::move(options), store_set{&store, &store, &store, &users}, async_store_set{})
+    {
+    }
 
     /// A server over asynchronous stores: the async entry points need no thread pool.
     BEAST_OAUTH_DECL authorization_server(server_options options, async_store_set stores);

@@ -64,6 +64,7 @@ BEAST_OAUTH_DECL std::shared_ptr<client const> memory_store::find_client(std::st
 
 BEAST_OAUTH_DECL void memory_store::sweep_codes(shard<code_entry>& s, time_point t)
 {
+    compact_expiry(s, [this](code_entry const& e) { return e.record.expires_at + replay_window; });
     for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.top().at <= t; ++i)
     {
         auto it = s.map.find(s.expiry.top().k);
@@ -139,6 +140,7 @@ BEAST_OAUTH_DECL consume_result memory_store::claim_code(std::string_view jti, s
 
 BEAST_OAUTH_DECL void memory_store::sweep_tokens(shard<std::shared_ptr<token_record const>>& s, time_point t)
 {
+    compact_expiry(s, [](std::shared_ptr<token_record const> const& r) { return r->expires_at; });
     for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.top().at <= t; ++i)
     {
         auto it = s.map.find(s.expiry.top().k);
@@ -152,6 +154,9 @@ BEAST_OAUTH_DECL void memory_store::sweep_grants(shard<grant_entry>& s, time_poi
 {
     // A grant entry goes once its latest token expired (plus the replay window, so a
     // late replay still finds it revoked). Grants with a non-expiring token stay.
+    compact_expiry(s, [this](grant_entry const& g) {
+        return g.expires == time_point::max() ? time_point::max() : g.expires + replay_window;
+    });
     for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.top().at <= t; ++i)
     {
         auto it = s.map.find(s.expiry.top().k);
@@ -509,6 +514,22 @@ BEAST_OAUTH_DECL std::size_t memory_store::code_count() const
         std::lock_guard<std::mutex> lock(s.mutex);
         n += s.map.size();
     }
+    return n;
+}
+
+BEAST_OAUTH_DECL std::size_t memory_store::expiry_backlog() const
+{
+    std::size_t n = 0;
+    auto add = [&n](auto const& shards) {
+        for(auto const& s : shards)
+        {
+            std::lock_guard<std::mutex> lock(s.mutex);
+            n += s.expiry.size();
+        }
+    };
+    add(codes_);
+    add(tokens_);
+    add(grants_);
     return n;
 }
 
