@@ -43,6 +43,10 @@ private:
     Implementations must be safe to call from many threads at once.
     Any exception thrown becomes a `server_error` response (@ref beast_oauth::store_unavailable "store_unavailable":
     `temporarily_unavailable`); its text is never sent.
+    @par Exception Safety
+    A store reports failure by throwing: @ref beast_oauth::store_unavailable "store_unavailable" for a
+    backend that cannot be reached (503 + Retry-After), anything else for a server_error; a call that
+    throws must have changed nothing. The endpoints never let it escape to the transport.
 */
 class client_store
 {
@@ -75,6 +79,10 @@ struct consume_result
 
     @par Thread Safety
     Implementations must be safe to call from many threads at once.
+    @par Exception Safety
+    A store reports failure by throwing: @ref beast_oauth::store_unavailable "store_unavailable" for a
+    backend that cannot be reached (503 + Retry-After), anything else for a server_error; a call that
+    throws must have changed nothing. The endpoints never let it escape to the transport.
 */
 class code_store
 {
@@ -139,6 +147,10 @@ struct refresh_rotation_request
 
     @par Thread Safety
     Implementations must be safe to call from many threads at once.
+    @par Exception Safety
+    A store reports failure by throwing: @ref beast_oauth::store_unavailable "store_unavailable" for a
+    backend that cannot be reached (503 + Retry-After), anything else for a server_error; a call that
+    throws must have changed nothing. The endpoints never let it escape to the transport.
 */
 class token_store
 {
@@ -195,6 +207,10 @@ public:
     @par Thread Safety
     Must be safe to call from many threads at once. May block (the async
     glue runs it off the I/O threads).
+    @par Exception Safety
+    A store reports failure by throwing: @ref beast_oauth::store_unavailable "store_unavailable" for a
+    backend that cannot be reached (503 + Retry-After), anything else for a server_error; a call that
+    throws must have changed nothing. The endpoints never let it escape to the transport.
 */
 class user_authenticator
 {

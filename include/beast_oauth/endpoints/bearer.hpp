@@ -44,6 +44,9 @@ struct bearer_result
 
     @par Thread Safety
     Immutable; safe to call concurrently.
+    @par Exception Safety
+    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
+    response (`handle`) or reaches the async completion as that response.
 */
 class bearer_validator
 {

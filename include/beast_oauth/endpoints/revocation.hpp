@@ -17,6 +17,9 @@ namespace beast_oauth {
 
     @par Thread Safety
     Immutable; safe to call concurrently.
+    @par Exception Safety
+    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
+    response (`handle`) or reaches the async completion as that response.
 */
 class revocation_handler
 {
