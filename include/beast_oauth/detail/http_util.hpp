@@ -1,6 +1,7 @@
 #ifndef BEAST_OAUTH_DETAIL_HTTP_UTIL_HPP
 #define BEAST_OAUTH_DETAIL_HTTP_UTIL_HPP
 
+#include <string>
 #include <string_view>
 
 namespace beast_oauth { namespace detail {
@@ -19,6 +20,16 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept
             return false;
     }
     return true;
+}
+
+/// `s` with ASCII letters lower-cased (usernames, which the stores compare case-insensitively).
+inline std::string lower_ascii(std::string_view s)
+{
+    std::string out(s);
+    for(auto& c : out)
+        if(c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
 }
 
 inline std::string_view trim_ows(std::string_view s) noexcept

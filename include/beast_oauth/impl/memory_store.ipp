@@ -4,6 +4,7 @@
 #include <beast_oauth/memory_store.hpp>
 #include <beast_oauth/secret_hash.hpp>
 #include <beast_oauth/detail/crypto.hpp>
+#include <beast_oauth/detail/http_util.hpp>
 #include <algorithm>
 #include <cstring>
 
@@ -543,17 +544,6 @@ BEAST_OAUTH_DECL std::size_t memory_store::token_count() const
     }
     return n;
 }
-
-namespace detail {
-inline std::string lower_ascii(std::string_view s)
-{
-    std::string out(s);
-    for(auto& c : out)
-        if(c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-} // namespace detail
 
 BEAST_OAUTH_DECL void memory_user_store::add_user(std::string username, std::string password_hash,
                                                   user_identity identity)

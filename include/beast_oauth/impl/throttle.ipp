@@ -3,6 +3,7 @@
 
 #include <beast_oauth/throttle.hpp>
 #include <beast_oauth/detail/crypto.hpp>
+#include <beast_oauth/detail/http_util.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <stdexcept>
 
@@ -18,15 +19,6 @@ inline std::string bounded_key_part(std::string_view s)
         return std::string(s);
     auto d = sha256(s);
     return "#" + base64url_encode(d.data(), d.size());
-}
-
-inline std::string ascii_lower(std::string_view s)
-{
-    std::string out(s);
-    for(auto& ch : out)
-        if(ch >= 'A' && ch <= 'Z')
-            ch = static_cast<char>(ch - 'A' + 'a');
-    return out;
 }
 
 } // namespace detail
@@ -67,7 +59,7 @@ BEAST_OAUTH_DECL throttle_attempt authentication_throttle::attempt_for(subject_k
                                                                        std::string_view address) const
 {
     // Usernames compare case-insensitively (as the stores do); client_ids exactly.
-    auto who = detail::bounded_key_part(kind == subject_kind::account ? detail::ascii_lower(subject)
+    auto who = detail::bounded_key_part(kind == subject_kind::account ? detail::lower_ascii(subject)
                                                                        : std::string(subject));
     auto where = canonical_address(address);
     std::string const prefix = kind == subject_kind::account ? "user:" : "client:";
