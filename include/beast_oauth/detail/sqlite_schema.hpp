@@ -1,0 +1,186 @@
+#ifndef BEAST_OAUTH_DETAIL_SQLITE_SCHEMA_HPP
+#define BEAST_OAUTH_DETAIL_SQLITE_SCHEMA_HPP
+
+// The SQLite store's schema migrations and prepared statements (one copy, used by
+// impl/sqlite_store.ipp and impl/sqlite_store_grants.ipp).
+
+#include <beast_oauth/sqlite_store.hpp>
+
+namespace beast_oauth {
+namespace detail {
+
+namespace sqlite_sql {
+
+// Migrations: entry i takes the schema from version i to i + 1. Append, never edit.
+constexpr char const* migrations[] = {
+    // version 1
+    "CREATE TABLE oauth_clients ("
+    " client_id TEXT PRIMARY KEY, name TEXT NOT NULL, secret_hash TEXT NOT NULL,"
+    " redirect_uris TEXT NOT NULL, allowed_scopes TEXT NOT NULL, default_scope TEXT NOT NULL,"
+    " grant_types TEXT NOT NULL, require_pkce INTEGER NOT NULL, rotation TEXT NOT NULL,"
+    " may_introspect_any INTEGER NOT NULL);"
+    "CREATE TABLE oauth_codes ("
+    " signature TEXT PRIMARY KEY, grant_id TEXT NOT NULL, client_id TEXT NOT NULL DEFAULT '',"
+    " subject TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL DEFAULT '',"
+    " scope_changed INTEGER NOT NULL DEFAULT 0, redirect_uri TEXT NOT NULL DEFAULT '',"
+    " redirect_uri_sent INTEGER NOT NULL DEFAULT 0, code_challenge TEXT NOT NULL DEFAULT '',"
+    " code_challenge_method TEXT NOT NULL DEFAULT '', issued_at INTEGER NOT NULL DEFAULT 0,"
+    " expires_at INTEGER NOT NULL, used_at INTEGER);"
+    "CREATE INDEX oauth_codes_expires ON oauth_codes (expires_at);"
+    "CREATE TABLE oauth_grants ("
+    " grant_id TEXT PRIMARY KEY, revoked_at INTEGER, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX oauth_grants_expires ON oauth_grants (expires_at);"
+    "CREATE TABLE oauth_tokens ("
+    " signature TEXT PRIMARY KEY, kind INTEGER NOT NULL, grant_id TEXT NOT NULL,"
+    " client_id TEXT NOT NULL, subject TEXT NOT NULL, scope TEXT NOT NULL,"
+    " issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, rotated_at INTEGER);"
+    "CREATE INDEX oauth_tokens_grant ON oauth_tokens (grant_id);"
+    "CREATE INDEX oauth_tokens_expires ON oauth_tokens (expires_at);",
+    // version 2: grants as records (owner, client, scope, created, last used), filled from
+    // their tokens (created_at: the oldest token still stored; last_used_at: the newest).
+    "ALTER TABLE oauth_grants ADD COLUMN subject TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE oauth_grants ADD COLUMN client_id TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE oauth_grants ADD COLUMN scope TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE oauth_grants ADD COLUMN created_at INTEGER;"
+    "ALTER TABLE oauth_grants ADD COLUMN last_used_at INTEGER;"
+    "UPDATE oauth_grants SET"
+    " subject = coalesce((SELECT t.subject FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id"
+    "  ORDER BY t.kind DESC, t.issued_at LIMIT 1), ''),"
+    " client_id = coalesce((SELECT t.client_id FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id"
+    "  ORDER BY t.kind DESC, t.issued_at LIMIT 1), ''),"
+    " scope = coalesce((SELECT t.scope FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id"
+    "  ORDER BY t.kind DESC, t.issued_at LIMIT 1), ''),"
+    " created_at = (SELECT min(t.issued_at) FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id),"
+    " last_used_at = (SELECT max(t.issued_at) FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id);"
+    "CREATE INDEX oauth_grants_subject ON oauth_grants (subject);"
+    "CREATE INDEX oauth_grants_client ON oauth_grants (client_id);",
+};
+static_assert(sizeof(migrations) / sizeof(migrations[0]) == sqlite_store::schema_version,
+              "one migration per schema version");
+
+enum id
+{
+    begin_immediate,
+    commit,
+    rollback,
+    client_upsert,
+    client_find,
+    code_insert,
+    code_consume,
+    code_grant_of,
+    code_claim,
+    grant_touch,
+    grant_is_active,
+    grant_revoke,
+    token_insert,
+    token_find,
+    token_delete,
+    token_delete_grant,
+    token_rotate,
+    token_delete_access,
+    token_trim_access,
+    grant_list,
+    grant_find,
+    grant_codes_subject,
+    grant_revoke_subject,
+    code_forget_subject,
+    token_delete_subject,
+    grant_codes_client,
+    grant_revoke_client,
+    code_forget_client,
+    token_delete_client,
+    sweep_tokens,
+    sweep_codes,
+    sweep_grants,
+    count_codes,
+    count_tokens,
+    statement_count
+};
+// revoke_grants_by runs a bulk revocation's four statements as first, first + 1, + 2, + 3.
+static_assert(grant_revoke_subject == grant_codes_subject + 1 && code_forget_subject == grant_codes_subject + 2 &&
+                  token_delete_subject == grant_codes_subject + 3,
+              "the owner's revocation statements stay in order");
+static_assert(grant_revoke_client == grant_codes_client + 1 && code_forget_client == grant_codes_client + 2 &&
+                  token_delete_client == grant_codes_client + 3,
+              "the client's revocation statements stay in order");
+
+constexpr char const* text[statement_count] = {
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    "INSERT OR REPLACE INTO oauth_clients (client_id, name, secret_hash, redirect_uris, allowed_scopes,"
+    " default_scope, grant_types, require_pkce, rotation, may_introspect_any)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    "SELECT client_id, name, secret_hash, redirect_uris, allowed_scopes, default_scope, grant_types,"
+    " require_pkce, rotation, may_introspect_any FROM oauth_clients WHERE client_id = ?1",
+    "INSERT OR REPLACE INTO oauth_codes (signature, grant_id, client_id, subject, scope, scope_changed,"
+    " redirect_uri, redirect_uri_sent, code_challenge, code_challenge_method, issued_at, expires_at, used_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)",
+    "UPDATE oauth_codes SET used_at = ?2 WHERE signature = ?1 AND used_at IS NULL"
+    " RETURNING grant_id, client_id, subject, scope, scope_changed, redirect_uri, redirect_uri_sent,"
+    " code_challenge, code_challenge_method, issued_at, expires_at",
+    "SELECT grant_id FROM oauth_codes WHERE signature = ?1",
+    "INSERT INTO oauth_codes (signature, grant_id, expires_at, used_at) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (signature) DO NOTHING",
+    // Returns a row unless the grant is revoked. The first token creates the grant record;
+    // later ones move last_used_at when it is ?7 microseconds old (grant_last_used_resolution).
+    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at, subject, client_id, scope, created_at, last_used_at)"
+    " VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?6)"
+    " ON CONFLICT (grant_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at),"
+    " last_used_at = CASE WHEN last_used_at IS NULL OR excluded.last_used_at >= last_used_at + ?7"
+    " THEN excluded.last_used_at ELSE last_used_at END"
+    " WHERE revoked_at IS NULL RETURNING 1",
+    "SELECT 1 FROM oauth_grants WHERE grant_id = ?1 AND revoked_at IS NULL",
+    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at) VALUES (?1, ?2, ?2)"
+    " ON CONFLICT (grant_id) DO UPDATE SET revoked_at = coalesce(revoked_at, excluded.revoked_at),"
+    " expires_at = excluded.expires_at",
+    "INSERT OR REPLACE INTO oauth_tokens (signature, kind, grant_id, client_id, subject, scope, issued_at,"
+    " expires_at, rotated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "SELECT kind, grant_id, client_id, subject, scope, issued_at, expires_at, rotated_at"
+    " FROM oauth_tokens WHERE signature = ?1",
+    "DELETE FROM oauth_tokens WHERE signature = ?1",
+    "DELETE FROM oauth_tokens WHERE grant_id = ?1",
+    "UPDATE oauth_tokens SET rotated_at = ?2, expires_at = min(expires_at, ?3) WHERE signature = ?1",
+    "DELETE FROM oauth_tokens WHERE grant_id = ?1 AND kind = 0 AND signature <> ?2",
+    // Keeps the newest N access tokens of a grant (max_access_tokens_per_grant).
+    "DELETE FROM oauth_tokens WHERE grant_id = ?1 AND kind = 0 AND signature NOT IN"
+    " (SELECT signature FROM oauth_tokens WHERE grant_id = ?1 AND kind = 0 ORDER BY issued_at DESC, rowid DESC LIMIT ?2)",
+    "SELECT grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at FROM oauth_grants"
+    " WHERE subject = ?1 AND revoked_at IS NULL AND expires_at > ?2 ORDER BY created_at, grant_id",
+    "SELECT grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at FROM oauth_grants WHERE grant_id = ?1",
+    // Revoking by subject: the grants of its codes in flight first (unused codes are then forgotten),
+    // then every active grant, then their tokens; one BEGIN IMMEDIATE transaction.
+    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at, subject, client_id, scope)"
+    " SELECT grant_id, NULL, ?2, subject, client_id, scope FROM oauth_codes WHERE subject = ?1 AND true"
+    " ON CONFLICT (grant_id) DO NOTHING",
+    "UPDATE oauth_grants SET revoked_at = ?2, expires_at = ?2 WHERE subject = ?1 AND revoked_at IS NULL"
+    " RETURNING grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at",
+    "DELETE FROM oauth_codes WHERE subject = ?1 AND used_at IS NULL",
+    "DELETE FROM oauth_tokens WHERE grant_id IN"
+    " (SELECT grant_id FROM oauth_grants WHERE subject = ?1 AND revoked_at IS NOT NULL)",
+    // Revoking by client_id: the grants of its codes in flight first (unused codes are then forgotten),
+    // then every active grant, then their tokens; one BEGIN IMMEDIATE transaction.
+    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at, subject, client_id, scope)"
+    " SELECT grant_id, NULL, ?2, subject, client_id, scope FROM oauth_codes WHERE client_id = ?1 AND true"
+    " ON CONFLICT (grant_id) DO NOTHING",
+    "UPDATE oauth_grants SET revoked_at = ?2, expires_at = ?2 WHERE client_id = ?1 AND revoked_at IS NULL"
+    " RETURNING grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at",
+    "DELETE FROM oauth_codes WHERE client_id = ?1 AND used_at IS NULL",
+    "DELETE FROM oauth_tokens WHERE grant_id IN"
+    " (SELECT grant_id FROM oauth_grants WHERE client_id = ?1 AND revoked_at IS NOT NULL)",
+    "DELETE FROM oauth_tokens WHERE rowid IN"
+    " (SELECT rowid FROM oauth_tokens WHERE expires_at <= ?1 LIMIT ?2)",
+    "DELETE FROM oauth_codes WHERE rowid IN"
+    " (SELECT rowid FROM oauth_codes WHERE expires_at <= ?1 LIMIT ?2)",
+    "DELETE FROM oauth_grants WHERE rowid IN"
+    " (SELECT rowid FROM oauth_grants WHERE expires_at <= ?1 LIMIT ?2)",
+    "SELECT count(*) FROM oauth_codes",
+    "SELECT count(*) FROM oauth_tokens",
+};
+
+} // namespace sqlite_sql
+
+} // namespace detail
+} // namespace beast_oauth
+
+#endif
