@@ -3,11 +3,14 @@
 //
 //   node oauth4webapi.test.mjs PATH/TO/intercom_server
 //
-// The flow: RFC 8414 discovery -> authorization request with PKCE (RFC 7636) -> the example's
-// sign-in form, filled in with fetch (cookie + hidden fields, as the browser tests do) -> the
-// redirect to the client, checked by oauth4webapi (state, RFC 9207 iss) -> code exchange ->
-// refresh -> GET /intercoms with the access token. Nothing listens on the redirect URI: the
-// Location header is read instead of followed.
+// The flow: RFC 8414 discovery -> authorization request with PKCE (RFC 7636), plain or pushed
+// (PAR, RFC 9126) -> the example's sign-in form, filled in with fetch (cookie + hidden fields,
+// as the browser tests do) -> the redirect to the client, checked by oauth4webapi (state,
+// RFC 9207 iss) -> code exchange -> refresh -> GET /intercoms with the access token. Nothing
+// listens on the redirect URI: the Location header is read instead of followed.
+// PAR refusals: a replayed request_uri, another client's, an expired one, parameters beside a
+// request_uri (ignored), PAR required (per client, server-wide) but a plain request sent, and a
+// request_uri sent to a server without PAR.
 // Prints "N passed, N failed"; exits 1 on a failure.
 //
 // ==== DPoP: (RFC 9449) the flow below has marked plug-in points ("// ==== DPoP:") where a
@@ -139,21 +142,45 @@ async function signIn(authorizationUrl) {
 
 // --- one whole flow for one client: authorization request, sign-in, code, token, refresh,
 // resource call; every step checked. Returns the tokens. ---
-async function fullFlow(as, port, label, client, clientAuth) {
+// The authorization request: its URL (plain: the parameters in the query; pushed: client_id and
+// the request_uri the PAR endpoint answered) and what the client must remember.
+async function authorizationRequest(as, label, client, clientAuth, { par = false, query = {} } = {}) {
   const verifier = oauth.generateRandomCodeVerifier();
-  const challenge = await oauth.calculatePKCECodeChallenge(verifier);
   const state = oauth.generateRandomState();
-  const authorizationUrl = new URL(as.authorization_endpoint);
-  for (const [k, v] of Object.entries({
+  const params = {
     response_type: "code",
     client_id: client.client_id,
     redirect_uri: CALLBACK,
     scope: "intercoms.read",
     state,
-    code_challenge: challenge,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
     code_challenge_method: "S256",
-  }))
-    authorizationUrl.searchParams.set(k, v);
+  };
+  const url = new URL(as.authorization_endpoint);
+  if (par) {
+    // ==== DPoP: RFC 9449 10 binds the code to the key when the PAR request carries a DPoP
+    // proof: pass { DPoP, ...httpOptions } here as well.
+    const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, params, httpOptions);
+    check(`${label}: the PAR endpoint answers 201`, response.status === 201, `status ${response.status}`);
+    let pushed;
+    const error = await thrown(async () => {
+      pushed = await oauth.processPushedAuthorizationResponse(as, client, response);
+    });
+    check(`${label}: oauth4webapi accepts the PAR response`, !error, String(error));
+    check(`${label}: the request_uri is a single-use URN with a short lifetime`,
+          pushed?.request_uri?.startsWith("urn:ietf:params:oauth:request_uri:") && pushed.expires_in > 0 &&
+          pushed.expires_in <= 600, JSON.stringify(pushed));
+    url.searchParams.set("client_id", client.client_id);
+    url.searchParams.set("request_uri", pushed?.request_uri ?? "");
+  } else {
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  }
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return { url, verifier, state };
+}
+
+async function fullFlow(as, port, label, client, clientAuth, options = {}) {
+  const { url: authorizationUrl, verifier, state } = await authorizationRequest(as, label, client, clientAuth, options);
 
   const { page, post } = await signIn(authorizationUrl);
   check(`${label}: the sign-in page is shown`, page.status === 200, `status ${page.status}`);
@@ -205,15 +232,106 @@ async function fullFlow(as, port, label, client, clientAuth) {
   return { tokens, refreshed };
 }
 
+// A refused authorization request: an error page (400), never a redirect to the client.
+async function refused(label, url, needle) {
+  const res = await fetch(loopback(url), { redirect: "manual" });
+  const html = await res.text();
+  check(`${label}: 400 error page, no redirect`, res.status === 400 && !res.headers.get("location"),
+        `${res.status} ${res.headers.get("location") ?? ""}`);
+  if (needle) check(`${label}: the page says why`, html.includes(needle), html.slice(0, 300));
+}
+function withRequestUri(as, clientId, requestUri) {
+  const url = new URL(as.authorization_endpoint);
+  url.searchParams.set("client_id", clientId);
+  url.searchParams.set("request_uri", requestUri);
+  return url;
+}
+const seam = { client_id: "seam" };
+const seamAuth = oauth.ClientSecretBasic("seamsecret");
+const nativeApp = { client_id: "native-app" };
+
 try {
-  // 1. The shipped profile (seam): a confidential client (client_secret_basic) and a public one.
+  // 1. The shipped profile (seam): no PAR. A confidential client (client_secret_basic) and a
+  //    public one run the plain flow; a request_uri is refused.
   {
     const port = await startServer(configWith());
     const as = await discover(port);
     check("discovery: issuer matches", as.issuer === `http://localhost:${port}`, as.issuer);
     check("discovery: S256 advertised", as.code_challenge_methods_supported?.includes("S256"));
-    await fullFlow(as, port, "confidential client", { client_id: "seam" }, oauth.ClientSecretBasic("seamsecret"));
-    await fullFlow(as, port, "public client", { client_id: "native-app" }, oauth.None());
+    check("seam profile: no PAR endpoint advertised", as.pushed_authorization_request_endpoint === undefined);
+    await fullFlow(as, port, "confidential client", seam, seamAuth);
+    await fullFlow(as, port, "public client", nativeApp, oauth.None());
+    await refused("seam profile: request_uri without PAR",
+                  withRequestUri(as, "seam", "urn:ietf:params:oauth:request_uri:x"), "request_uri is not supported");
+  }
+
+  // 2. The strict profile: PAR on; a client ("pushy") that must push.
+  {
+    const cfg = configWith({ profile: "strict" });
+    cfg.clients.push({ client_id: "pushy", client_secret: "pushy-secret-0123456789", redirect_uris: [CALLBACK],
+                       default_scope: "intercoms.read", require_pushed_authorization_requests: true });
+    const port = await startServer(cfg);
+    const as = await discover(port);
+    check("strict profile: PAR endpoint advertised",
+          as.pushed_authorization_request_endpoint === `http://localhost:${port}/oauth/par`,
+          as.pushed_authorization_request_endpoint);
+    check("strict profile: PAR not required server-wide", as.require_pushed_authorization_requests === undefined);
+    await fullFlow(as, port, "PAR confidential client", seam, seamAuth, { par: true });
+    await fullFlow(as, port, "PAR public client", nativeApp, oauth.None(), { par: true });
+    await fullFlow(as, port, "plain request beside PAR", seam, seamAuth);
+
+    // Parameters beside request_uri are ignored: the pushed state and redirect_uri win.
+    await fullFlow(as, port, "PAR with extra query parameters", seam, seamAuth, {
+      par: true,
+      query: { state: "attacker-state", redirect_uri: "https://connect.getseam.com/oauth/callback",
+               scope: "intercoms.write", response_type: "token" },
+    });
+
+    // Replay: a second code from the same request_uri is refused.
+    {
+      const { url } = await authorizationRequest(as, "replay", seam, seamAuth, { par: true });
+      const first = await signIn(url);
+      check("replay: the first use gives a code", first.post?.status === 303, `status ${first.post?.status}`);
+      const second = await signIn(url);
+      check("replay: the second use is refused (400, no redirect)",
+            second.post?.status === 400 && !second.post.headers.get("location"), `status ${second.post?.status}`);
+    }
+    // Another client's request_uri.
+    {
+      const { url } = await authorizationRequest(as, "foreign", seam, seamAuth, { par: true });
+      await refused("another client's request_uri", withRequestUri(as, "native-app", url.searchParams.get("request_uri")));
+    }
+    // An altered request_uri.
+    {
+      const { url } = await authorizationRequest(as, "altered", seam, seamAuth, { par: true });
+      const ru = url.searchParams.get("request_uri");
+      const i = ru.length - 10;
+      await refused("an altered request_uri", withRequestUri(as, "seam", ru.slice(0, i) + (ru[i] === "A" ? "B" : "A") + ru.slice(i + 1)));
+    }
+    // A client that must push: its plain request is refused, its pushed one works.
+    const pushyAuth = oauth.ClientSecretPost("pushy-secret-0123456789");
+    {
+      const url = new URL(as.authorization_endpoint);
+      for (const [k, v] of Object.entries({ response_type: "code", client_id: "pushy", redirect_uri: CALLBACK }))
+        url.searchParams.set(k, v);
+      await refused("PAR required for the client: plain request", url, "pushed");
+    }
+    await fullFlow(as, port, "PAR required for the client: pushed request", { client_id: "pushy" }, pushyAuth,
+                   { par: true });
+  }
+
+  // 3. PAR required server-wide, request_uri lifetime 1 s: plain requests refused, an expired
+  //    request_uri refused.
+  {
+    const port = await startServer(configWith({ pushed_authorization_requests: true, par_ttl: 1,
+                                                require_pushed_authorization_requests: true }));
+    const as = await discover(port);
+    check("server-wide PAR: metadata says required", as.require_pushed_authorization_requests === true);
+    const plain = await authorizationRequest(as, "server-wide PAR", seam, seamAuth);
+    await refused("server-wide PAR: plain request", plain.url, "pushed");
+    const { url } = await authorizationRequest(as, "expiry", seam, seamAuth, { par: true });
+    await new Promise((r) => setTimeout(r, 2100)); // past the 1 s lifetime (whole seconds)
+    await refused("expired request_uri", url, "expired");
   }
 } catch (e) {
   failed++;
