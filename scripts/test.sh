@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything and runs every test suite (ctest in each):
 #   build/test  Debug    unit and flow tests, header-only mode, example-server socket tests,
-#                        the differential redirect test (WHATWG URL in Node.js), the browser test
+#                        the differential redirect test (WHATWG URL in Node.js), the browser test,
+#                        the oauth4webapi interop test
 #   build/asan  -O1      the unit and flow tests under ASan + UBSan (any report fails)
 #   build/tsan  -O1      the [concurrency] tests under TSan (any report fails)
 #   build/fuzz  clang    each libFuzzer target for BEAST_OAUTH_FUZZ_SECONDS (default 60) seconds
@@ -38,6 +39,8 @@ heavy cmake --build build/test -j "$jobs"
 
 step "npm ci in tests/browser (playwright-core)"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+step "npm ci in tests/interop (oauth4webapi)"
+(cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 
 step "build/asan (ASan + UBSan)"
 heavy cmake -S . -B build/asan "${sanitizer_opts[@]}" -DBEAST_OAUTH_SANITIZE=address,undefined >/dev/null

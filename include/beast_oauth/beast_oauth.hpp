@@ -39,6 +39,7 @@
 #include <beast_oauth/endpoints/token.hpp>
 #include <beast_oauth/endpoints/revocation.hpp>
 #include <beast_oauth/endpoints/introspection.hpp>
+#include <beast_oauth/endpoints/par.hpp>
 #include <beast_oauth/endpoints/metadata.hpp>
 #include <beast_oauth/endpoints/bearer.hpp>
 #include <beast_oauth/endpoints/page_response.hpp>

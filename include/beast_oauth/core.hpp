@@ -3,6 +3,7 @@
 
 #include <beast_oauth/async_storage.hpp>
 #include <beast_oauth/audit.hpp>
+#include <beast_oauth/detail/aead.hpp>
 #include <beast_oauth/detail/crypto.hpp>
 #include <beast_oauth/detail/secret_cache.hpp>
 #include <beast_oauth/detail/session_cookie.hpp>
@@ -84,6 +85,8 @@ public:
     token_codec const& codec() const noexcept { return codec_; }
     detail::hmac_sha256_key const& csrf_key() const noexcept { return csrf_key_; }
     detail::session_cookie_key const& session_key() const noexcept { return session_key_; }
+    /// Seals pushed authorization requests' request_uri values (RFC 9126).
+    detail::aead_key const& par_key() const noexcept { return par_key_; }
     /// A token derived from `from` (refresh rotation successors), 43 base64url characters.
     BEAST_OAUTH_DECL std::string derive_token(std::string_view from, std::string_view label) const;
     /// Cookies get `Secure` and the `__Host-` prefix.
@@ -96,6 +99,7 @@ private:
     std::string secret_;
     detail::hmac_sha256_key csrf_key_;
     detail::session_cookie_key session_key_;
+    detail::aead_key par_key_;
     detail::hmac_sha256_key rotation_key_;
     token_codec codec_;
     std::optional<authentication_throttle> throttle_;

@@ -31,7 +31,7 @@ public:
 private:
     bool matched_ = false;
     std::variant<std::monostate, authorize_handler::algorithm, token_handler::algorithm, revocation_handler::algorithm,
-                 introspection_handler::algorithm>
+                 introspection_handler::algorithm, par_handler::algorithm>
         algo_;
     http_response immediate_;
 };

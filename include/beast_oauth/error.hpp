@@ -38,7 +38,11 @@ enum class error
     /// Bearer token expired, revoked, malformed or unknown (RFC 6750 3.1).
     invalid_token,
     /// Bearer token lacks the scope the resource needs (RFC 6750 3.1).
-    insufficient_scope
+    insufficient_scope,
+    /// A request_uri that is unknown, altered, expired, already used or another client's (RFC 9126 4; RFC 9101 10.2).
+    invalid_request_uri,
+    /// A request_uri sent while pushed authorization requests are off (RFC 9101 10.2, OIDC Core 3.1.2.6).
+    request_uri_not_supported
 };
 
 /// The error category of @ref error; `message()` returns the RFC wire name.

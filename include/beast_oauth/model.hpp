@@ -53,6 +53,9 @@ struct client
     std::optional<refresh_rotation> rotation;
     /// May introspect any token (a resource server); otherwise only its own tokens (RFC 7662 2.1).
     bool may_introspect_any = false;
+    /** Authorization requests for this client must come through the PAR endpoint (RFC 9126 6);
+        refused while the server has no `par_path`. Not kept by the SQL stores' client table yet. */
+    bool require_pushed_authorization_requests = false;
 
     /// Whether the client may use `grant_type`.
     bool allows_grant(std::string_view grant_type) const noexcept
@@ -96,6 +99,11 @@ struct authorization_request
     std::string code_challenge_method;
     /// `prompt=login`: the owner must sign in again even with a session (OIDC Core 3.1.2.1).
     bool prompt_login = false;
+    /** From a pushed request (RFC 9126): the request_uri as sent, its single-use id (claimed when
+        the code is issued) and its expiry; `par_id` empty otherwise. */
+    std::string request_uri;
+    std::string par_id;
+    time_point par_expires_at{};
 };
 
 /// What a code store keeps for an authorization code (keyed by the code's signature, never the code).

@@ -78,6 +78,15 @@ struct server_options
     std::string revocation_path = "/oauth/revoke";       ///< RFC 7009
     std::string introspection_path = "/oauth/introspect"; ///< RFC 7662
     std::string metadata_path = "/.well-known/oauth-authorization-server"; ///< RFC 8414
+    /** Pushed authorization request endpoint (RFC 9126), e.g. "/oauth/par". Empty (the default):
+        PAR is off, and an authorization request carrying `request_uri` is refused (400). */
+    std::string par_path;
+    /// Lifetime of a pushed request's `request_uri` (RFC 9126 2.2: short-lived); 1 to 600 s.
+    std::chrono::seconds par_ttl{60};
+    /** Every authorization request must be pushed first (RFC 9126 5; advertised in the metadata);
+        a client's own `require_pushed_authorization_requests` asks it for that client alone.
+        Needs `par_path`. */
+    bool require_pushed_authorization_requests = false;
 
     /// Authorization code lifetime (RFC 6749 4.1.2 recommends at most 10 minutes; capped at 600 s).
     std::chrono::seconds code_ttl{60};

@@ -8,6 +8,7 @@
 #include <beast_oauth/endpoints/guard.hpp>
 #include <beast_oauth/endpoints/introspection.hpp>
 #include <beast_oauth/endpoints/metadata.hpp>
+#include <beast_oauth/endpoints/par.hpp>
 #include <beast_oauth/endpoints/revocation.hpp>
 #include <beast_oauth/endpoints/token.hpp>
 #include <beast_oauth/error.hpp>
@@ -78,6 +79,8 @@ public:
     token_handler const& token() const noexcept { return token_; }
     revocation_handler const& revocation() const noexcept { return revocation_; }
     introspection_handler const& introspection() const noexcept { return introspection_; }
+    /// The pushed authorization request endpoint (RFC 9126); answers only with `par_path` set.
+    par_handler const& par() const noexcept { return par_; }
     metadata_handler const& metadata() const noexcept { return metadata_; }
     bearer_validator const& bearer() const noexcept { return bearer_; }
 
@@ -92,7 +95,10 @@ public:
     BEAST_OAUTH_DECL oauth_result<authorization_request> validate_authorization_request(param_list const& params) const;
 
     /** Phase 3: issues (and stores) a code for a validated request and a signed-in owner.
-        @return the URL to redirect the browser to (RFC 6749 4.1.2). */
+        A request from a pushed request_uri (RFC 9126) is claimed first: one code per request_uri.
+        @return the URL to redirect the browser to (RFC 6749 4.1.2).
+        @throws std::invalid_argument when the request's request_uri already gave a code (show an
+        error page; never redirect) */
     BEAST_OAUTH_DECL std::string issue_code_redirect(authorization_request const& request, user_identity const& owner) const;
 
     /// The URL that carries an error back to the client (RFC 6749 4.1.2.1).
@@ -117,6 +123,11 @@ public:
     http_response handle_revocation(http_request const& req, request_context const& ctx = {}) const
     {
         return revocation_.handle(req, ctx);
+    }
+    /// `POST` of the PAR path (RFC 9126): 201 with a `request_uri`.
+    http_response handle_par(http_request const& req, request_context const& ctx = {}) const
+    {
+        return par_.handle(req, ctx);
     }
     /// `POST` of the introspection path (RFC 7662).
     http_response handle_introspection(http_request const& req, request_context const& ctx = {}) const
@@ -180,6 +191,7 @@ private:
     token_handler token_;
     revocation_handler revocation_;
     introspection_handler introspection_;
+    par_handler par_;
     metadata_handler metadata_;
     bearer_validator bearer_;
 };

@@ -31,7 +31,9 @@
 #include <beast_oauth/impl/token_codec.ipp>
 #include <beast_oauth/impl/memory_store.ipp>
 #include <beast_oauth/impl/sign_in_page.ipp>
+#include <beast_oauth/detail/impl/aead.ipp>
 #include <beast_oauth/detail/impl/session_cookie.ipp>
+#include <beast_oauth/detail/impl/request_uri.ipp>
 #include <beast_oauth/impl/grant_manager.ipp>
 #include <beast_oauth/impl/store_op.ipp>
 #include <beast_oauth/impl/async_storage.ipp>
@@ -47,6 +49,7 @@
 #include <beast_oauth/endpoints/impl/token.ipp>
 #include <beast_oauth/endpoints/impl/revocation.ipp>
 #include <beast_oauth/endpoints/impl/introspection.ipp>
+#include <beast_oauth/endpoints/impl/par.ipp>
 #include <beast_oauth/endpoints/impl/metadata.ipp>
 #include <beast_oauth/endpoints/impl/bearer.ipp>
 #include <beast_oauth/endpoints/impl/authorize_page.ipp>

@@ -6,8 +6,8 @@
 // and any change to the cookie fails authentication.
 
 #include <beast_oauth/config.hpp>
+#include <beast_oauth/detail/aead.hpp>
 #include <beast_oauth/model.hpp>
-#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,7 +33,7 @@ public:
     BEAST_OAUTH_DECL std::optional<user_identity> open(std::string_view cookie, long long now) const;
 
 private:
-    std::array<unsigned char, 32> key_{};
+    aead_key key_;
 };
 
 }} // namespace beast_oauth::detail

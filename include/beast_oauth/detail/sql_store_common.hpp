@@ -80,6 +80,10 @@ struct client_row
 
 inline client_row to_client_row(client const& c)
 {
+    // Fail closed: a requirement the table cannot keep must not silently vanish on reload.
+    if(c.require_pushed_authorization_requests)
+        throw std::invalid_argument("beast_oauth: the SQL stores do not keep a client's require_pushed_authorization_requests "
+                                    "yet; set server_options::require_pushed_authorization_requests instead");
     client_row r;
     r.client_id = c.client_id;
     r.name = c.name;

@@ -36,9 +36,17 @@ public:
 
     /** Phase 1 without the store: validates an authorization request's parameters for a client
         already looked up (`client` null: unknown). A failure with `may_redirect` false must be
-        shown as an error page (RFC 6749 4.1.2.1). */
+        shown as an error page (RFC 6749 4.1.2.1). With `request_uri` (RFC 9126 4) the pushed
+        request is opened and validated instead, and everything else but `client_id` is ignored;
+        a bad, expired or foreign request_uri is `invalid_request_uri`, never redirected. A
+        client or server requiring pushed requests gets `invalid_request` without one. */
     BEAST_OAUTH_DECL oauth_result<authorization_request> check_request(param_list const& params,
                                                                        std::shared_ptr<client const> client) const;
+
+    /** The request's own parameters only (no request_uri, no PAR requirement): what the PAR
+        endpoint validates before sealing a request (RFC 9126 2.1). */
+    BEAST_OAUTH_DECL oauth_result<authorization_request> check_request_fields(param_list const& params,
+                                                                              std::shared_ptr<client const> client) const;
 
     /// The client_id the request names (the Seam profile's default when absent), or empty.
     BEAST_OAUTH_DECL std::string_view requested_client_id(param_list const& params) const noexcept;
@@ -71,6 +79,7 @@ public:
         request_context const& ctx_;
         param_list params_;
         oauth_result<authorization_request> ar_{oauth_failure{}};
+        std::string par_key_;
         throttle_attempt attempt_;
         std::optional<user_identity> who_;
         code_record code_;

@@ -34,6 +34,7 @@ BEAST_OAUTH_DECL server_core::server_core(server_options options, store_set stor
     , secret_(detail::server_secret(options_.secret_key))
     , csrf_key_(detail::derive_key(secret_, "beast_oauth csrf v1"))
     , session_key_(detail::derive_key(secret_, "beast_oauth session v2"))
+    , par_key_(detail::derive_key(secret_, "beast_oauth par v1"))
     , rotation_key_(detail::derive_key(secret_, "beast_oauth refresh rotation v1"))
     , codec_(detail::derive_key(secret_, "beast_oauth token v1"))
 {
@@ -46,6 +47,10 @@ BEAST_OAUTH_DECL server_core::server_core(server_options options, store_set stor
             "server_options::ephemeral_secret_key = true to accept losing them");
     if(options_.code_ttl.count() <= 0 || options_.code_ttl > std::chrono::seconds(600))
         throw std::invalid_argument("beast_oauth: code_ttl must be 1 to 600 seconds (RFC 6749 4.1.2)");
+    if(options_.par_ttl.count() <= 0 || options_.par_ttl > std::chrono::seconds(600))
+        throw std::invalid_argument("beast_oauth: par_ttl must be 1 to 600 seconds (RFC 9126 2.2: short-lived)");
+    if(options_.require_pushed_authorization_requests && options_.par_path.empty())
+        throw std::invalid_argument("beast_oauth: require_pushed_authorization_requests needs par_path");
     if(options_.access_token_ttl.count() <= 0)
         throw std::invalid_argument("beast_oauth: access_token_ttl must be positive");
     bool const jwt = options_.access_token_format == token_format::jwt || options_.code_format == token_format::jwt;

@@ -15,8 +15,9 @@ BEAST_OAUTH_DECL endpoint_dispatch::endpoint_dispatch(authorization_server const
     if(path.empty())
         return;
     bool const jwks = o.signing_keys && path == o.jwks_path;
+    bool const par = !o.par_path.empty() && path == o.par_path;
     matched_ = path == o.authorize_path || path == o.token_path || path == o.revocation_path ||
-               path == o.introspection_path || path == o.metadata_path || jwks;
+               path == o.introspection_path || path == o.metadata_path || jwks || par;
     if(!matched_)
         return;
     if(auto refused = reject_malformed_request(req, false))
@@ -29,6 +30,8 @@ BEAST_OAUTH_DECL endpoint_dispatch::endpoint_dispatch(authorization_server const
         algo_.emplace<revocation_handler::algorithm>(server.revocation(), req, ctx);
     else if(path == o.introspection_path)
         algo_.emplace<introspection_handler::algorithm>(server.introspection(), req, ctx);
+    else if(par)
+        algo_.emplace<par_handler::algorithm>(server.par(), req, ctx);
     else if(path == o.metadata_path)
         immediate_ = server.handle_metadata(req);
     else

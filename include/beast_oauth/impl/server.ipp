@@ -15,6 +15,7 @@ BEAST_OAUTH_DECL authorization_server::authorization_server(server_options optio
     , token_(core_, issuer_)
     , revocation_(core_, strategy_)
     , introspection_(core_, strategy_)
+    , par_(core_, authorize_)
     , metadata_(core_, token_)
     , bearer_(core_, strategy_)
 {
@@ -50,6 +51,19 @@ BEAST_OAUTH_DECL oauth_result<authorization_request> authorization_server::valid
 BEAST_OAUTH_DECL std::string authorization_server::issue_code_redirect(authorization_request const& request,
                                                                        user_identity const& owner) const
 {
+    if(!request.par_id.empty())
+    {
+        // RFC 9126 2.2: one code per request_uri (see authorize_algorithm.ipp).
+        auto const key = "par:" + request.par_id;
+        store_op op;
+        op.what = store_op::kind::claim_code;
+        op.key = key;
+        op.key2 = key;
+        op.expires_at = request.par_expires_at;
+        perform(op, core_->stores());
+        if(op.consumed.status != consume_status::consumed)
+            throw std::invalid_argument("beast_oauth: the request_uri was already used (RFC 9126 2.2)");
+    }
     code_record rec;
     bool save = false;
     auto location = authorize_.make_code_redirect(request, owner, rec, save);

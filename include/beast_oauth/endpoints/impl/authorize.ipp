@@ -8,6 +8,7 @@
 #include <beast_oauth/detail/crypto.hpp>
 #include <beast_oauth/detail/http_util.hpp>
 #include <beast_oauth/detail/redirect_params.hpp>
+#include <beast_oauth/detail/request_uri.hpp>
 #include <beast_oauth/endpoints/authorize_page.hpp>
 #include <beast_oauth/endpoints/guard.hpp>
 #include <beast_oauth/endpoints/page_response.hpp>
@@ -57,6 +58,47 @@ BEAST_OAUTH_DECL std::string_view authorize_handler::requested_client_id(param_l
 }
 
 BEAST_OAUTH_DECL oauth_result<authorization_request> authorize_handler::check_request(
+    param_list const& params, std::shared_ptr<client const> client) const
+{
+    using detail::authorize_failure;
+    auto const& o = core_->options();
+    auto const request_uri = params.get("request_uri");
+    if(!request_uri)
+    {
+        // RFC 9126 5 (server-wide) and 6 (per client): only pushed requests are accepted.
+        // Fail closed: a client requiring PAR is refused while the server has no PAR endpoint.
+        if(client && (o.require_pushed_authorization_requests || client->require_pushed_authorization_requests))
+            return authorize_failure(error::invalid_request,
+                                     "This authorization request must be pushed first (PAR, RFC 9126) and sent as a request_uri.", false);
+        return check_request_fields(params, std::move(client));
+    }
+    // RFC 9126 4: a pushed request. Like an unverified redirect_uri, a bad request_uri is never
+    // answered with a redirect (RFC 6749 4.1.2.1): the error page. Everything but client_id is
+    // ignored; the client_id must be the pushing client's (it is the seal's associated data).
+    if(o.par_path.empty())
+        return authorize_failure(error::request_uri_not_supported,
+                                 "request_uri is not supported: this server takes no pushed authorization requests.", false);
+    if(params.get_or_empty("client_id").empty())
+        return authorize_failure(error::invalid_request, "A request_uri needs the client_id of the client that pushed it.", false);
+    if(!client)
+        return authorize_failure(error::invalid_request, "The client_id is not registered.", false);
+    auto pushed = detail::open_request_uri(core_->par_key(), client->client_id, *request_uri);
+    if(!pushed)
+        return authorize_failure(error::invalid_request_uri,
+                                 "The request_uri is not valid for this client.", false);
+    if(pushed->expires_at <= core_->now())
+        return authorize_failure(error::invalid_request_uri, "The request_uri has expired; push the request again.", false);
+    auto ar = check_request_fields(pushed->params, std::move(client));
+    if(ar)
+    {
+        ar->request_uri = std::string(*request_uri);
+        ar->par_id = std::move(pushed->id);
+        ar->par_expires_at = pushed->expires_at;
+    }
+    return ar;
+}
+
+BEAST_OAUTH_DECL oauth_result<authorization_request> authorize_handler::check_request_fields(
     param_list const& params, std::shared_ptr<client const> client) const
 {
     using detail::authorize_failure;

@@ -152,6 +152,21 @@ BEAST_OAUTH_DECL store_op* authorize_handler::algorithm::step()
             who_ = std::move(op_.user);
             set_session_ = core.options().session_ttl.count() > 0;
         }
+        if(!ar_->par_id.empty())
+        {
+            // RFC 9126 2.2: a request_uri is single use. The sign-in page may be shown again
+            // (a reload, a wrong password); one code at most, claimed like a JWT code's jti.
+            par_key_ = "par:" + ar_->par_id;
+            op_ = store_op{};
+            op_.what = store_op::kind::claim_code;
+            op_.key = par_key_;
+            op_.key2 = par_key_;
+            op_.expires_at = ar_->par_expires_at;
+            BOOST_ASIO_CORO_YIELD return &op_;
+            if(op_.consumed.status != consume_status::consumed)
+                return answer(make_error_page(req_, "This request_uri was already used; the application must start again.",
+                                              400, core.options().sign_in));
+        }
         location_ = h_.make_code_redirect(*ar_, *who_, code_, save_code_);
         if(save_code_)
         {

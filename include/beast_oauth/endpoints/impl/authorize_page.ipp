@@ -6,19 +6,13 @@
 #include <beast_oauth/endpoints/authorize_page.hpp>
 #include <beast_oauth/detail/crypto.hpp>
 #include <beast_oauth/detail/http_util.hpp>
+#include <beast_oauth/detail/request_uri.hpp>
 #include <beast_oauth/endpoints/page_response.hpp>
 #include <beast_oauth/scope.hpp>
 #include <beast_oauth/sign_in_page.hpp>
 #include <boost/beast/http/field.hpp>
 
 namespace beast_oauth {
-
-namespace detail {
-// Parameters that define an authorization request; the sign-in form posts them back.
-constexpr std::string_view authorization_params[] = {
-    "response_type", "client_id", "redirect_uri", "state", "scope",
-    "code_challenge", "code_challenge_method", "prompt"};
-} // namespace detail
 
 BEAST_OAUTH_DECL std::string authorize_page::cookie_name(std::string_view base) const
 {
@@ -97,9 +91,16 @@ BEAST_OAUTH_DECL http_response authorize_page::render(http_request const& req, p
 
     sign_in_page page;
     page.action = core_.options().authorize_path;
-    for(auto name : detail::authorization_params)
-        if(auto v = params.get(name))
-            page.hidden_fields.emplace_back(std::string(name), std::string(*v));
+    if(auto request_uri = params.get("request_uri"))
+    {
+        // A pushed request (RFC 9126 4): the form posts back the client_id and request_uri only.
+        page.hidden_fields.emplace_back("client_id", std::string(params.get_or_empty("client_id")));
+        page.hidden_fields.emplace_back("request_uri", std::string(*request_uri));
+    }
+    else
+        for(auto name : detail::authorization_params)
+            if(auto v = params.get(name))
+                page.hidden_fields.emplace_back(std::string(name), std::string(*v));
     page.hidden_fields.emplace_back("csrf", csrf_token(nonce, ar));
     page.client_name = ar.client->name.empty() ? ar.client->client_id : ar.client->name;
     parse_scope(ar.scope, page.scopes);

@@ -58,6 +58,12 @@ BEAST_OAUTH_DECL http_response metadata_handler::handle_metadata(http_request co
     else
         o["code_challenge_methods_supported"] = boost::json::array{"S256"};
     o["authorization_response_iss_parameter_supported"] = !iss.empty(); // RFC 9207 3
+    if(!options.par_path.empty())
+    {
+        o["pushed_authorization_request_endpoint"] = iss + options.par_path; // RFC 9126 5
+        if(options.require_pushed_authorization_requests)
+            o["require_pushed_authorization_requests"] = true;
+    }
     if(options.signing_keys && !options.jwks_path.empty())
         o["jwks_uri"] = iss + options.jwks_path;
     auto res = detail::json_response(req, 200, boost::json::serialize(o));
