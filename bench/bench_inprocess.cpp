@@ -175,7 +175,7 @@ void BM_token_exchange_handle_request(benchmark::State& state)
     world w(static_cast<std::size_t>(state.range(0)));
     run_exchanges(state, w);
 }
-BENCHMARK(BM_token_exchange_handle_request)->Arg(1000)->Arg(1000000);
+BENCHMARK(BM_token_exchange_handle_request)->Arg(1000)->Arg(1000000)->Arg(10000000);
 
 // Refreshes through handle_request (rotation none, Seam's guide): each one finds the refresh
 // token, saves a new access token and writes the grant's row, where last_used_at is kept (at
