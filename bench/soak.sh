@@ -23,12 +23,14 @@ server=build/release/examples/intercom_server
 [ -x "$server" ] || { echo "build $server first (bench/compare.sh does)" >&2; exit 2; }
 stamp=$(date -u +%Y%m%d-%H%M%S)
 log=/tmp/beast-oauth-soak-$stamp.log
-# A private copy: a rebuild of build/release during the soak does not touch the running binary.
+# Private copies: a rebuild of build/release or of the drivers (compare.sh rebuilds flowload)
+# during the soak does not touch the running binaries.
 cp "$server" "/tmp/beast-oauth-soak-server-$stamp"
+cp "$work/load/bin/flowload" "/tmp/beast-oauth-soak-flowload-$stamp"
 "/tmp/beast-oauth-soak-server-$stamp" --config bench/soak-config.json >"$log" 2>&1 &
 pid=$!
-trap 'kill -INT $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "/tmp/beast-oauth-soak-server-$stamp"' EXIT
+trap 'kill -INT $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -f "/tmp/beast-oauth-soak-server-$stamp" "/tmp/beast-oauth-soak-flowload-$stamp"' EXIT
 for _ in $(seq 50); do grep -q "listening on" "$log" && break; sleep 0.1; done
-/usr/bin/python3 bench/soak.py --pid "$pid" --url http://127.0.0.1:18085 --flowload "$work/load/bin/flowload" \
+/usr/bin/python3 bench/soak.py --pid "$pid" --url http://127.0.0.1:18085 --flowload "/tmp/beast-oauth-soak-flowload-$stamp" \
   --minutes "$minutes" --rate "$rate" --out "bench/soak-$stamp"
 echo "samples in bench/soak-$stamp.csv, summary in bench/soak-$stamp.json"
