@@ -88,7 +88,7 @@ def cpu_chart(res, path):
         for k in range(5):
             x = left + width * k / 4
             svg.line(x, y0 + 24, x, y0 + 24 + len(srv) * (bar + gap), "#e0e0e0")
-            svg.text(x, y0 + 36 + len(srv) * (bar + gap), num(top * k / 4), 10, "middle", fill="#666")
+            svg.text(x, y0 + 36 + len(srv) * (bar + gap), f"{top * k / 4:g}", 10, "middle", fill="#666")
         for j, (c, v) in enumerate(vals):
             y = y0 + 26 + j * (bar + gap)
             svg.text(left - 6, y + bar - 5, c, 12, "end")
@@ -119,7 +119,7 @@ def p99_chart(res, path):
     while d <= hi * 1.0001:
         y = y_of(d)
         svg.line(left, y, left + groupw * len(steps), y, "#e0e0e0")
-        svg.text(left - 6, y + 4, num(d) if d >= 0.01 else f"{d:g}", 10, "end", fill="#666")
+        svg.text(left - 6, y + 4, f"{d:g}", 10, "end", fill="#666")
         d *= 10
     bw = (groupw - 16) / max(1, len(srv))
     for i, (name, key) in enumerate(steps):
@@ -159,7 +159,7 @@ def soak_chart(res, path):
     for k in range(6):
         y = top_pad + h - h * k / 5
         svg.line(left, y, left + w, y, "#e0e0e0")
-        svg.text(left - 6, y + 4, num(ymax * k / 5), 10, "end", fill="#666")
+        svg.text(left - 6, y + 4, f"{ymax * k / 5:g}", 10, "end", fill="#666")
     for k in range(7):
         x = left + w * k / 6
         svg.text(x, top_pad + h + 16, f"{xmax * k / 6:.0f}", 10, "middle", fill="#666")

@@ -9,7 +9,7 @@
 #   (defaults: 3 runs of 10 s, --set all, --stamp = today's UTC date)
 #   --busy: do not wait for (or redo runs because of) other processes' CPU use
 #   --set:  http = the five servers, in-memory store; db = beast-oauth on SQLite and on a
-#           PostgreSQL started here on loopback; rss = idle RSS of the example built without the
+#           PostgreSQL started here on loopback (sqlite, postgres: one of them); rss = idle RSS of the example built without the
 #           PostgreSQL store. On a shared machine run the sets one by one under the build lock
 #           (`flock /tmp/beast_build.lock bash bench/compare.sh --set http`), each hold < 12 min.
 #   --stamp: every set of one run writes into bench/results-<stamp>.md and .json (ratios.py
@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
-case "$set" in http|db|rss|all) ;; *) echo "--set must be http, db, rss or all" >&2; exit 2;; esac
+case "$set" in http|db|sqlite|postgres|rss|all) ;; *) echo "--set must be http, db, sqlite, postgres, rss or all" >&2; exit 2;; esac
 
 # 1. Dependencies: our build deps, the drivers (wrk, gcc), the peers (uWSGI, oauthlib, node).
 scripts/install_deps.sh
@@ -88,22 +88,27 @@ if [ "$set" = http ] || [ "$set" = all ]; then
 fi
 
 # 5. The database stores: W2 and W3, the database server's CPU counted with ours.
-if [ "$set" = db ] || [ "$set" = all ]; then
+if [ "$set" = db ] || [ "$set" = sqlite ] || [ "$set" = all ]; then
   db=$(mktemp -d /tmp/beast-oauth-bench-sqlite.XXXXXX)
   serve beast-oauth-sqlite 18087 build/release/examples/intercom_server --config bench/load-config.json \
     --listen 127.0.0.1:18087 --store "sqlite:$db/bench.db"
   measure beast-oauth-sqlite-page-pkce 18087 --only w2,w3; stop
   rm -rf "$db"
+fi
+if [ "$set" = db ] || [ "$set" = postgres ] || [ "$set" = all ]; then
   # A throwaway PostgreSQL on loopback (tests/e2e/pg_server.py: initdb, a free port, removed after).
-  BENCH_RESULTS=$results BENCH_COMMON="${common[*]}" BENCH_WORK=$work /usr/bin/python3 tests/e2e/with_postgres.py bash -c '
+  # fsync on (pg_server.py turns it off for tests): commits cost what they cost in production.
+  # A shared store needs one secret_key for every instance: bench/load-config-postgres.json.
+  BEAST_OAUTH_PG_FSYNC=${BEAST_OAUTH_PG_FSYNC:-on} BENCH_RESULTS=$results BENCH_COMMON="${common[*]}" BENCH_WORK=$work /usr/bin/python3 tests/e2e/with_postgres.py bash -c '
     set -euo pipefail
     pgport=$(sed -E "s/.*port=([0-9]+).*/\1/" <<<"$BEAST_OAUTH_TEST_POSTGRES")
     pgpid=$(ss -Hltnp "sport = :$pgport" | grep -o "pid=[0-9]*" | head -1 | cut -d= -f2)
-    build/release/examples/intercom_server --config bench/load-config.json --listen 127.0.0.1:18088 \
+    build/release/examples/intercom_server --config bench/load-config-postgres.json --listen 127.0.0.1:18088 \
       --store "postgres:$BEAST_OAUTH_TEST_POSTGRES" >"$BENCH_RESULTS/server-beast-oauth-postgres.log" 2>&1 &
     spid=$!
     trap "kill -INT $spid 2>/dev/null || true; wait $spid 2>/dev/null || true" EXIT
     for _ in $(seq 100); do grep -q "listening on" "$BENCH_RESULTS/server-beast-oauth-postgres.log" && break; sleep 0.1; done
+    grep -q "listening on" "$BENCH_RESULTS/server-beast-oauth-postgres.log" || { cat "$BENCH_RESULTS/server-beast-oauth-postgres.log" >&2; exit 1; }
     # the PostgreSQL server (its backends are its children) counts as the server side
     /usr/bin/python3 "$BENCH_WORK/load/run.py" http://127.0.0.1:18088 --label beast-oauth-postgres-page-pkce \
       --pid "$spid" --pid "$pgpid" --resource-path /intercoms $BENCH_COMMON --only w2,w3'

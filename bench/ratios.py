@@ -107,7 +107,7 @@ def build(results, bench_dir):
                         "refresh_per_vcpu": KEYCLOAK_REFRESH_PER_VCPU}}
     for label, col in SERVERS + STORES:
         d = data[label]
-        if not d:
+        if not d or label in out["servers"]:
             continue
         out["servers"][label] = {"column": col, "date": d.get("date"), "machine": d.get("machine"),
                                  "settings": d.get("settings"), "foreign_cpu_max_pct": foreign_max(d),
