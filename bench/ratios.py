@@ -76,7 +76,9 @@ def bench_value(ib, name, field="real_time", unit="ns"):
     """A Google Benchmark figure (aggregate 'median' if repeated), converted to `unit`."""
     if not ib:
         return None
-    rows = [b for b in ib.get("benchmarks", []) if b.get("run_name", b["name"]) == name or b["name"] == name]
+    def same(n):  # a fixed iteration count adds "/iterations:N" to the name
+        return n == name or n.startswith(name + "/iterations:")
+    rows = [b for b in ib.get("benchmarks", []) if same(b.get("run_name", b["name"])) or same(b["name"])]
     rows = [b for b in rows if b.get("aggregate_name", "median") == "median"] or rows
     if not rows:
         return None
