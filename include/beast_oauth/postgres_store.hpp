@@ -32,6 +32,10 @@ struct postgres_store_options
     std::chrono::seconds connect_timeout{5};
     /// `statement_timeout` of every session (lock waits included); 0: the server's default.
     std::chrono::milliseconds statement_timeout{10000};
+    /** postgres_async_store only: how long one statement may take, network included, before the
+        operation completes with @ref store_unavailable and its connection is dropped (the blocking
+        store relies on `statement_timeout` and TCP's `tcp_user_timeout` instead). */
+    std::chrono::milliseconds query_timeout{15000};
     /// `Retry-After` sent with the 503 when the database cannot be reached.
     std::chrono::seconds retry_after{5};
     /// How long a used code is kept after it expires, so a late replay is still recognised.
