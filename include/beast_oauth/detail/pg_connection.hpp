@@ -93,7 +93,11 @@ public:
 
     // connection_pool's requirements. A server restart or failover closes idle connections:
     // alive() reads what is pending (never blocks), so none is lent out dead.
-    bool alive() noexcept { return PQconsumeInput(conn) == 1 && PQstatus(conn) == CONNECTION_OK; }
+    // Twice: a FATAL message (session ended by the server) first, then the end of the stream.
+    bool alive() noexcept
+    {
+        return PQconsumeInput(conn) == 1 && PQconsumeInput(conn) == 1 && PQstatus(conn) == CONNECTION_OK;
+    }
     bool reusable() noexcept
     {
         if(!broken && in_transaction()) // an exception left a transaction open

@@ -94,7 +94,7 @@ private:
             w = std::make_shared<pg_wire>(strand_, *conn_);
             wire_ = w;
         }
-        w->query(sql, params, options().query_timeout,
+        w->query(sql, params, options().statement_timeout + options().query_timeout,
                  [self = shared_from_this(), next = std::move(next)](pg_failure f, std::string const& msg,
                                                                       pg_result r) mutable {
                      if(f == pg_failure::none)

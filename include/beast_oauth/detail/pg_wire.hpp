@@ -38,8 +38,10 @@ struct pg_async_connection
     /// Lent again only when idle, outside a transaction, and not closed by the server meanwhile.
     bool alive() noexcept
     {
-        return conn && !broken && PQconsumeInput(conn) == 1 && PQstatus(conn) == CONNECTION_OK && !PQisBusy(conn) &&
-               PQtransactionStatus(conn) == PQTRANS_IDLE;
+        // Twice: a server that ended the session sent a FATAL message, then closed; the first read
+        // takes the message, the second sees the end of the stream (each reads once, never blocks).
+        return conn && !broken && PQconsumeInput(conn) == 1 && PQconsumeInput(conn) == 1 && !PQisBusy(conn) &&
+               PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
     }
 };
 
@@ -91,7 +93,6 @@ public:
     /// Stops the deadline and hands the socket back to libpq (before the connection is lent again).
     void release() noexcept
     {
-        boost::system::error_code ec;
         timer_.cancel();
         if(sd_)
             sd_->release();
