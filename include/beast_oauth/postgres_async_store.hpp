@@ -23,8 +23,8 @@ struct pg_async_state;
 } // namespace detail
 
 /** The asynchronous @ref async_client_store, @ref async_code_store and @ref async_token_store
-    in PostgreSQL, for @ref async_store_set: the endpoints' `async_handle_request` and
-    `async_validate_bearer` then run on the I/O threads with no work pool.
+    in PostgreSQL, for an @ref async_store_set (the endpoints' `async_handle_request` and
+    `async_validate_bearer` then run on the I/O threads with no work pool).
 
     Same schema, statements and row decoding as @ref postgres_store, so both kinds of store
     (and any number of instances) share one database. Each operation borrows a connection of
