@@ -2,6 +2,7 @@
 // BEAST_OAUTH_SEPARATE_COMPILATION and links only beast_oauth::sqlite and beast_oauth::postgres.
 #include <beast_oauth/sqlite_store.hpp>
 #include <beast_oauth/postgres_store.hpp>
+#include <beast_oauth/postgres_async_store.hpp>
 #include "catch.hpp"
 
 #include <cstdio>

@@ -234,6 +234,7 @@ server_config load_config(std::string const& path)
     if(!cfg.oauth.secret_key.empty() && cfg.oauth.secret_key.size() < 32)
         bad("\"secret_key\" must be at least 32 characters");
     cfg.store = get_string(o, "store", "top level", false, "memory");
+    cfg.postgres_async = get_bool(o, "postgres_async", false);
     cfg.replay_window = std::chrono::seconds(get_int(o, "replay_window_seconds", 600, 60, 86400));
     cfg.threads = static_cast<unsigned>(get_int(o, "threads", 2, 1, 256));
     cfg.password_hash_iterations =

@@ -53,6 +53,7 @@ struct shared_state
     bool store_blocks = false; // a database store: every request leaves the I/O threads
     beast_oauth::trusted_proxies const& proxies; // whose Forwarded / X-Forwarded-For is believed
     intercom::connection_limit& connections;      // per TCP peer address
+    bool store_async = false; // "postgres_async": the OAuth endpoints stay on the I/O threads
 };
 
 // Which requests leave the I/O threads. With the in-memory store only the sign-in POST
@@ -183,6 +184,23 @@ private:
             beast_oauth::drop_body_for_head(*refused, req);
             refused->keep_alive(false);
             return send(std::move(*refused));
+        }
+        if(state_.store_async && beast_oauth::is_oauth_target(state_.oauth, req.target()) &&
+           !blocks(req, state_.oauth.options()))
+        {
+            // postgres_async: the endpoint runs on this I/O thread; its store calls wait on the
+            // database's sockets, not on a thread. (The sign-in POST still hashes on the pool.)
+            beast_oauth::async_handle_request(
+                state_.oauth, std::move(req), context_,
+                net::bind_executor(this->socket().get_executor(),
+                                   [self = this->shared_from_this()](std::optional<beast_oauth::http_response> res) {
+                                       if(res)
+                                           return self->send(std::move(*res));
+                                       beast_oauth::http_response missing{http::status::not_found, 11};
+                                       missing.prepare_payload();
+                                       self->send(std::move(missing));
+                                   }));
+            return;
         }
         if(state_.store_blocks ||
            (beast_oauth::is_oauth_target(state_.oauth, req.target()) && blocks(req, state_.oauth.options())) ||
@@ -451,6 +469,8 @@ int main(int argc, char** argv)
         // Clients from the config are written to the store at every start (a durable store keeps
         // them; the config stays the source of truth).
         auto stores = intercom::open_store(cfg.store, cfg.replay_window);
+        if(cfg.postgres_async)
+            intercom::open_async_store(stores, cfg.store, cfg.replay_window, ioc.get_executor());
         std::string key_note;
         if(stores.durable)
             cfg.oauth.secret_key = intercom::durable_secret_key(stores, cfg.oauth.secret_key, key_note);
@@ -508,7 +528,13 @@ int main(int argc, char** argv)
 
         // Database stores block on I/O (and SQLite on fsync): more workers keep requests in flight.
         net::thread_pool work_pool(stores.durable ? 8 : 2);
-        beast_oauth::authorization_server oauth(cfg.oauth, *stores.clients, *stores.codes, *stores.tokens, users);
+        // postgres_async: the OAuth endpoints also get the asynchronous stores (users: the memory
+        // user store, only reached by the sign-in POST, which stays on the pool).
+        beast_oauth::sync_store_adapter async_users(nullptr, nullptr, nullptr, &users);
+        if(stores.async.tokens)
+            stores.async.users = &async_users;
+        beast_oauth::authorization_server oauth(
+            cfg.oauth, beast_oauth::store_set{stores.clients, stores.codes, stores.tokens, &users}, stores.async);
         intercom::intercom_api api(oauth, cfg.api_base_path, std::move(cfg.devices));
         intercom::router router{oauth, api, demo.get()};
         // The owner's Connected apps page and password change (issue 14).
@@ -524,6 +550,7 @@ int main(int argc, char** argv)
         router.account = &account;
         intercom::connection_limit connections(cfg.max_connections_per_address);
         shared_state state{oauth, router, work_pool, cfg.access_log, stores.durable, cfg.trusted_proxies, connections};
+        state.store_async = stores.async.tokens != nullptr;
         if(!cfg.access_log)
             std::cout << "access log off (\"access_log\": false)\n";
         if(!cfg.audit_log)

@@ -16,6 +16,7 @@
 #endif
 #ifdef INTERCOM_WITH_POSTGRES
 #include <beast_oauth/postgres_store.hpp>
+#include <beast_oauth/postgres_async_store.hpp>
 #endif
 
 namespace intercom {
@@ -82,6 +83,24 @@ store_set open_store(std::string const& spec, std::chrono::seconds replay_window
 #endif
     }
     throw std::runtime_error("store must be \"memory\", \"sqlite:PATH\" or \"postgres:CONNINFO\", got \"" + spec + "\"");
+}
+
+void open_async_store(store_set& stores, std::string const& spec, std::chrono::seconds replay_window,
+                      boost::asio::any_io_executor ex)
+{
+#ifdef INTERCOM_WITH_POSTGRES
+    if(spec.rfind("postgres:", 0) != 0)
+        throw std::runtime_error("config: \"postgres_async\" needs a postgres store");
+    beast_oauth::postgres_store_options options;
+    options.replay_window = replay_window;
+    auto store = std::make_shared<beast_oauth::postgres_async_store>(std::move(ex), spec.substr(9), options);
+    stores.async = store->stores();
+    stores.owner = std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<void>>>(stores.owner, store);
+    stores.description += ", asynchronous (postgres_async)";
+#else
+    (void)stores, (void)spec, (void)replay_window, (void)ex;
+    throw std::runtime_error("config: \"postgres_async\" needs a build with the PostgreSQL store");
+#endif
 }
 
 std::string durable_secret_key(store_set const& stores, std::string const& configured, std::string& note)

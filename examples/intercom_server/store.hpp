@@ -2,6 +2,7 @@
 #pragma once
 
 #include <beast_oauth/beast_oauth.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -26,6 +27,8 @@ struct store_set
     /// SQLite: the database file.
     std::string path;
     std::shared_ptr<void> owner;
+    /// "postgres_async": the asynchronous stores (clients, codes, tokens); null members otherwise.
+    beast_oauth::async_store_set async;
 };
 
 /** Opens `"memory"`, `"sqlite:PATH"` (directories created as needed) or `"postgres:CONNINFO"`.
@@ -35,6 +38,14 @@ struct store_set
     @throws beast_oauth::store_unavailable when the database cannot be opened
 */
 store_set open_store(std::string const& spec, std::chrono::seconds replay_window);
+
+/** With a postgres store, also opens a `postgres_async_store` on `ex` into `stores.async`
+    (its operations run on `ex`, without blocking it).
+
+    @throws std::runtime_error when the store is not postgres
+*/
+void open_async_store(store_set& stores, std::string const& spec, std::chrono::seconds replay_window,
+                      boost::asio::any_io_executor ex);
 
 /** The token HMAC key for a durable store: `configured` when set; otherwise, for SQLite, the
     key kept in a mode-0600 file next to the database (generated on first start). `note` says

@@ -32,6 +32,12 @@ struct postgres_store_options
     std::chrono::seconds connect_timeout{5};
     /// `statement_timeout` of every session (lock waits included); 0: the server's default.
     std::chrono::milliseconds statement_timeout{10000};
+    /** postgres_async_store only: how much longer than `statement_timeout` it waits for a
+        statement's answer (the network's allowance) before the operation completes with
+        @ref store_unavailable and its connection is dropped. The server's `statement_timeout`
+        fires first and rolls the statement back; this deadline covers a dead network or server,
+        where (as for the blocking store's `tcp_user_timeout`) the statement's fate is unknown. */
+    std::chrono::milliseconds query_timeout{5000};
     /// `Retry-After` sent with the 503 when the database cannot be reached.
     std::chrono::seconds retry_after{5};
     /// How long a used code is kept after it expires, so a late replay is still recognised.

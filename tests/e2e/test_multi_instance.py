@@ -8,6 +8,9 @@ instances still fails and revokes; and while the database is down the endpoints 
 503 temporarily_unavailable without writing anything, then recover.
 
 Usage: test_multi_instance.py PATH/TO/intercom_server
+With BEAST_OAUTH_E2E_POSTGRES_ASYNC=1, instance A runs its OAuth endpoints on
+postgres_async_store ("postgres_async": true) and B on postgres_store: the same flows,
+outage included, across the two stores on one database.
 """
 import os
 import sys
@@ -134,7 +137,8 @@ def main():
     passed = failed = 0
     try:
         config = dict(ex.CONFIG, store="postgres:" + pg.conninfo, secret_key=SECRET)
-        a = ex.Server(config=config)
+        mixed = os.environ.get("BEAST_OAUTH_E2E_POSTGRES_ASYNC") == "1"
+        a = ex.Server(config=dict(config, postgres_async=True) if mixed else config)
         servers.append(a)
         b = ex.Server(config=config)
         servers.append(b)

@@ -1,0 +1,195 @@
+#ifndef BEAST_OAUTH_DETAIL_PG_SQL_HPP
+#define BEAST_OAUTH_DETAIL_PG_SQL_HPP
+
+// The PostgreSQL stores' SQL: the schema migrations and every statement, one copy shared by
+// postgres_store (blocking) and postgres_async_store (non-blocking libpq on Asio).
+
+namespace beast_oauth {
+namespace detail {
+namespace pg_sql {
+
+// Migrations: entry i takes the schema from version i to i + 1. Append, never edit.
+// Times are BIGINT microseconds since the Unix epoch (INT64_MAX: never expires).
+constexpr char const* migrations[] = {
+    // version 1
+    "CREATE TABLE oauth_clients ("
+    " client_id TEXT PRIMARY KEY, name TEXT NOT NULL, secret_hash TEXT NOT NULL,"
+    " redirect_uris TEXT NOT NULL, allowed_scopes TEXT NOT NULL, default_scope TEXT NOT NULL,"
+    " grant_types TEXT NOT NULL, require_pkce BOOLEAN NOT NULL, rotation TEXT NOT NULL,"
+    " may_introspect_any BOOLEAN NOT NULL);"
+    "CREATE TABLE oauth_codes ("
+    " signature TEXT PRIMARY KEY, grant_id TEXT NOT NULL, client_id TEXT NOT NULL DEFAULT '',"
+    " subject TEXT NOT NULL DEFAULT '', scope TEXT NOT NULL DEFAULT '',"
+    " scope_changed BOOLEAN NOT NULL DEFAULT false, redirect_uri TEXT NOT NULL DEFAULT '',"
+    " redirect_uri_sent BOOLEAN NOT NULL DEFAULT false, code_challenge TEXT NOT NULL DEFAULT '',"
+    " code_challenge_method TEXT NOT NULL DEFAULT '', issued_at BIGINT NOT NULL DEFAULT 0,"
+    " expires_at BIGINT NOT NULL, used_at BIGINT);"
+    "CREATE INDEX oauth_codes_expires ON oauth_codes (expires_at);"
+    "CREATE TABLE oauth_grants ("
+    " grant_id TEXT PRIMARY KEY, revoked_at BIGINT, expires_at BIGINT NOT NULL);"
+    "CREATE INDEX oauth_grants_expires ON oauth_grants (expires_at);"
+    "CREATE TABLE oauth_tokens ("
+    " signature TEXT PRIMARY KEY, kind SMALLINT NOT NULL, grant_id TEXT NOT NULL,"
+    " client_id TEXT NOT NULL, subject TEXT NOT NULL, scope TEXT NOT NULL,"
+    " issued_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, rotated_at BIGINT);"
+    "CREATE INDEX oauth_tokens_grant ON oauth_tokens (grant_id);"
+    "CREATE INDEX oauth_tokens_expires ON oauth_tokens (expires_at);",
+    // version 2: grants as records (owner, client, scope, created, last used), filled from
+    // their tokens (created_at: the oldest token still stored; last_used_at: the newest).
+    "ALTER TABLE oauth_grants ADD COLUMN subject TEXT NOT NULL DEFAULT '',"
+    " ADD COLUMN client_id TEXT NOT NULL DEFAULT '', ADD COLUMN scope TEXT NOT NULL DEFAULT '',"
+    " ADD COLUMN created_at BIGINT, ADD COLUMN last_used_at BIGINT;"
+    "UPDATE oauth_grants g SET subject = t.subject, client_id = t.client_id, scope = t.scope,"
+    " created_at = t.created_at, last_used_at = t.last_used_at"
+    " FROM (SELECT DISTINCT ON (grant_id) grant_id, subject, client_id, scope,"
+    "  min(issued_at) OVER (PARTITION BY grant_id) AS created_at,"
+    "  max(issued_at) OVER (PARTITION BY grant_id) AS last_used_at"
+    "  FROM oauth_tokens ORDER BY grant_id, kind DESC, issued_at) t"
+    " WHERE t.grant_id = g.grant_id;"
+    "CREATE INDEX oauth_grants_subject ON oauth_grants (subject);"
+    "CREATE INDEX oauth_grants_client ON oauth_grants (client_id);",
+};
+/// The schema version the migrations above produce (postgres_store::schema_version).
+constexpr int schema_version = static_cast<int>(sizeof(migrations) / sizeof(migrations[0]));
+
+enum id
+{
+    client_upsert,
+    client_find,
+    code_insert,
+    code_consume,
+    code_grant_of,
+    code_claim,
+    token_save,
+    grant_lock,
+    grant_revoke,
+    token_find,
+    token_grant_of_refresh,
+    token_delete,
+    token_delete_grant,
+    token_rotate,
+    token_delete_access,
+    token_trim_access,
+    grant_list,
+    grant_find,
+    grant_codes_subject,
+    grant_revoke_subject,
+    code_forget_subject,
+    token_delete_subject,
+    grant_codes_client,
+    grant_revoke_client,
+    code_forget_client,
+    token_delete_client,
+    sweep_tokens,
+    sweep_codes,
+    sweep_grants,
+    count_codes,
+    count_tokens,
+    statement_count
+};
+// revoke_grants_by runs a bulk revocation's four statements as first, first + 1, + 2, + 3.
+static_assert(grant_revoke_subject == grant_codes_subject + 1 && code_forget_subject == grant_codes_subject + 2 &&
+                  token_delete_subject == grant_codes_subject + 3,
+              "the owner's revocation statements stay in order");
+static_assert(grant_revoke_client == grant_codes_client + 1 && code_forget_client == grant_codes_client + 2 &&
+                  token_delete_client == grant_codes_client + 3,
+              "the client's revocation statements stay in order");
+
+constexpr char const* text[statement_count] = {
+    "INSERT INTO oauth_clients (client_id, name, secret_hash, redirect_uris, allowed_scopes, default_scope,"
+    " grant_types, require_pkce, rotation, may_introspect_any) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    " ON CONFLICT (client_id) DO UPDATE SET name = EXCLUDED.name, secret_hash = EXCLUDED.secret_hash,"
+    " redirect_uris = EXCLUDED.redirect_uris, allowed_scopes = EXCLUDED.allowed_scopes,"
+    " default_scope = EXCLUDED.default_scope, grant_types = EXCLUDED.grant_types,"
+    " require_pkce = EXCLUDED.require_pkce, rotation = EXCLUDED.rotation,"
+    " may_introspect_any = EXCLUDED.may_introspect_any",
+    "SELECT client_id, name, secret_hash, redirect_uris, allowed_scopes, default_scope, grant_types,"
+    " require_pkce, rotation, may_introspect_any FROM oauth_clients WHERE client_id = $1",
+    "INSERT INTO oauth_codes (signature, grant_id, client_id, subject, scope, scope_changed, redirect_uri,"
+    " redirect_uri_sent, code_challenge, code_challenge_method, issued_at, expires_at, used_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)"
+    " ON CONFLICT (signature) DO UPDATE SET grant_id = EXCLUDED.grant_id, client_id = EXCLUDED.client_id,"
+    " subject = EXCLUDED.subject, scope = EXCLUDED.scope, scope_changed = EXCLUDED.scope_changed,"
+    " redirect_uri = EXCLUDED.redirect_uri, redirect_uri_sent = EXCLUDED.redirect_uri_sent,"
+    " code_challenge = EXCLUDED.code_challenge, code_challenge_method = EXCLUDED.code_challenge_method,"
+    " issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at, used_at = NULL",
+    // RFC 6749 4.1.2 single use: only one statement can see used_at IS NULL and return the row.
+    "UPDATE oauth_codes SET used_at = $2 WHERE signature = $1 AND used_at IS NULL"
+    " RETURNING grant_id, client_id, subject, scope, scope_changed, redirect_uri, redirect_uri_sent,"
+    " code_challenge, code_challenge_method, issued_at, expires_at",
+    "SELECT grant_id FROM oauth_codes WHERE signature = $1",
+    "INSERT INTO oauth_codes (signature, grant_id, expires_at, used_at) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (signature) DO NOTHING RETURNING 1",
+    // The grant upsert locks the grant's row until commit (and re-reads revoked_at after any
+    // concurrent revoke committed); no row comes back when the grant is revoked.
+    // The first token creates the grant record; later ones move last_used_at when it is $10
+    // microseconds old (grant_last_used_resolution), inside the same row update.
+    "WITH g AS (INSERT INTO oauth_grants (grant_id, expires_at, subject, client_id, scope, created_at, last_used_at)"
+    "  VALUES ($3::text, $8::bigint, $5::text, $4::text, $6::text, $7::bigint, $7::bigint)"
+    "  ON CONFLICT (grant_id) DO UPDATE SET expires_at = GREATEST(oauth_grants.expires_at, EXCLUDED.expires_at),"
+    "  last_used_at = CASE WHEN oauth_grants.last_used_at IS NULL"
+    "   OR EXCLUDED.last_used_at >= oauth_grants.last_used_at + $10::bigint"
+    "   THEN EXCLUDED.last_used_at ELSE oauth_grants.last_used_at END"
+    "  WHERE oauth_grants.revoked_at IS NULL RETURNING 1)"
+    " INSERT INTO oauth_tokens (signature, kind, grant_id, client_id, subject, scope, issued_at, expires_at,"
+    " rotated_at) SELECT $1::text, $2::smallint, $3::text, $4::text, $5::text, $6::text, $7::bigint,"
+    " $8::bigint, $9::bigint FROM g"
+    " ON CONFLICT (signature) DO UPDATE SET kind = EXCLUDED.kind, grant_id = EXCLUDED.grant_id,"
+    " client_id = EXCLUDED.client_id, subject = EXCLUDED.subject, scope = EXCLUDED.scope,"
+    " issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at, rotated_at = EXCLUDED.rotated_at"
+    " RETURNING 1",
+    "SELECT revoked_at IS NULL FROM oauth_grants WHERE grant_id = $1 FOR UPDATE",
+    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at) VALUES ($1, $2, $2)"
+    " ON CONFLICT (grant_id) DO UPDATE SET revoked_at = COALESCE(oauth_grants.revoked_at, EXCLUDED.revoked_at),"
+    " expires_at = EXCLUDED.expires_at",
+    "SELECT kind, grant_id, client_id, subject, scope, issued_at, expires_at, rotated_at"
+    " FROM oauth_tokens WHERE signature = $1",
+    "SELECT grant_id FROM oauth_tokens WHERE signature = $1 AND kind = 1",
+    "DELETE FROM oauth_tokens WHERE signature = $1",
+    "DELETE FROM oauth_tokens WHERE grant_id = $1",
+    "UPDATE oauth_tokens SET rotated_at = $2, expires_at = LEAST(expires_at, $3) WHERE signature = $1",
+    "DELETE FROM oauth_tokens WHERE grant_id = $1 AND kind = 0 AND signature <> $2",
+    // Keeps the newest N access tokens of a grant (max_access_tokens_per_grant).
+    "DELETE FROM oauth_tokens WHERE grant_id = $1 AND kind = 0 AND signature NOT IN"
+    " (SELECT signature FROM oauth_tokens WHERE grant_id = $1 AND kind = 0 ORDER BY issued_at DESC LIMIT $2)",
+    "SELECT grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at FROM oauth_grants"
+    " WHERE subject = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY created_at, grant_id",
+    "SELECT grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at FROM oauth_grants WHERE grant_id = $1",
+    // Revoking by subject: the grants of its codes in flight first (unused codes are then forgotten),
+    // then every active grant (row locks: a concurrent save_token waits, then is refused), then
+    // their tokens, in a statement whose snapshot holds every token saved before the locks.
+    "INSERT INTO oauth_grants (grant_id, expires_at, subject, client_id, scope)"
+    " SELECT grant_id, $2, subject, client_id, scope FROM oauth_codes WHERE subject = $1"
+    " ON CONFLICT (grant_id) DO NOTHING",
+    "UPDATE oauth_grants SET revoked_at = $2, expires_at = $2 WHERE subject = $1 AND revoked_at IS NULL"
+    " RETURNING grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at",
+    "DELETE FROM oauth_codes WHERE subject = $1 AND used_at IS NULL",
+    "DELETE FROM oauth_tokens WHERE grant_id IN"
+    " (SELECT grant_id FROM oauth_grants WHERE subject = $1 AND revoked_at IS NOT NULL)",
+    // Revoking by client_id: the grants of its codes in flight first (unused codes are then forgotten),
+    // then every active grant (row locks: a concurrent save_token waits, then is refused), then
+    // their tokens, in a statement whose snapshot holds every token saved before the locks.
+    "INSERT INTO oauth_grants (grant_id, expires_at, subject, client_id, scope)"
+    " SELECT grant_id, $2, subject, client_id, scope FROM oauth_codes WHERE client_id = $1"
+    " ON CONFLICT (grant_id) DO NOTHING",
+    "UPDATE oauth_grants SET revoked_at = $2, expires_at = $2 WHERE client_id = $1 AND revoked_at IS NULL"
+    " RETURNING grant_id, subject, client_id, scope, created_at, last_used_at, revoked_at, expires_at",
+    "DELETE FROM oauth_codes WHERE client_id = $1 AND used_at IS NULL",
+    "DELETE FROM oauth_tokens WHERE grant_id IN"
+    " (SELECT grant_id FROM oauth_grants WHERE client_id = $1 AND revoked_at IS NOT NULL)",
+    // LIMIT NULL: no limit.
+    "DELETE FROM oauth_tokens WHERE ctid = ANY(ARRAY("
+    "SELECT ctid FROM oauth_tokens WHERE expires_at <= $1 LIMIT $2))",
+    "DELETE FROM oauth_codes WHERE ctid = ANY(ARRAY("
+    "SELECT ctid FROM oauth_codes WHERE expires_at <= $1 LIMIT $2))",
+    "DELETE FROM oauth_grants WHERE ctid = ANY(ARRAY("
+    "SELECT ctid FROM oauth_grants WHERE expires_at <= $1 LIMIT $2))",
+    "SELECT count(*) FROM oauth_codes",
+    "SELECT count(*) FROM oauth_tokens",
+};
+
+} // namespace pg_sql
+} // namespace detail
+} // namespace beast_oauth
+
+#endif

@@ -1,0 +1,247 @@
+#ifndef BEAST_OAUTH_IMPL_POSTGRES_ASYNC_STORE_IPP
+#define BEAST_OAUTH_IMPL_POSTGRES_ASYNC_STORE_IPP
+
+#include <beast_oauth/postgres_async_store.hpp>
+#include <beast_oauth/detail/pg_async_op.hpp>
+#include <beast_oauth/detail/pg_connection.hpp>
+#include <beast_oauth/detail/pg_rows.hpp>
+#include <beast_oauth/detail/pg_session.hpp>
+#include <beast_oauth/detail/pg_sql.hpp>
+#include <beast_oauth/detail/sql_store_common.hpp>
+
+namespace beast_oauth {
+
+BEAST_OAUTH_DECL postgres_async_store::postgres_async_store(boost::asio::any_io_executor ex, std::string conninfo,
+                                                            postgres_store_options options)
+{
+    {
+        detail::pg_connection c(conninfo, options); // blocking, once: the migration
+        detail::pg_migrate(c);
+    }
+    state_ = std::make_shared<detail::pg_async_state>(std::move(ex), std::move(conninfo), std::move(options));
+}
+
+BEAST_OAUTH_DECL postgres_async_store::~postgres_async_store() = default;
+
+BEAST_OAUTH_DECL void postgres_async_store::async_find_client(
+    std::string_view client_id, completion_handler<void(std::exception_ptr, std::shared_ptr<client const>)> h)
+{
+    if(auto cached = state_->clients.get(client_id))
+        return detail::pg_finish<std::shared_ptr<client const>>(std::move(h), state_->ex)(nullptr, std::move(cached));
+    auto st = state_;
+    detail::pg_launch(st, std::move(h), [st, client_id](detail::pg_session::ptr const& s, auto finish) {
+        s->run(detail::pg_sql::client_find, detail::pg_params().add(client_id),
+               [st, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
+                   s2->close();
+                   if(r.rows() == 0)
+                       return finish(nullptr, nullptr);
+                   std::shared_ptr<client const> c;
+                   try
+                   {
+                       c = detail::from_client_row(detail::pg_read_client(r));
+                   }
+                   catch(...)
+                   {
+                       return finish.fail(std::current_exception()); // a row that does not parse
+                   }
+                   st->clients.put(c);
+                   finish(nullptr, std::move(c));
+               });
+    });
+}
+
+BEAST_OAUTH_DECL void postgres_async_store::async_save_code(code_record const& record,
+                                                            completion_handler<void(std::exception_ptr)> h)
+{
+    auto st = state_;
+    detail::pg_launch(st, std::move(h), [st, &record](detail::pg_session::ptr const& s, auto finish) {
+        s->run(detail::pg_sql::code_insert, detail::pg_code_params(record),
+               [st, finish](detail::pg_session::ptr const& s2, detail::pg_result) {
+                   s2->close();
+                   detail::pg_after_write(st);
+                   finish(nullptr);
+               });
+    });
+}
+
+BEAST_OAUTH_DECL void postgres_async_store::async_consume_code(
+    std::string_view signature, completion_handler<void(std::exception_ptr, consume_result)> h)
+{
+    auto st = state_;
+    detail::pg_launch(st, std::move(h), [st, signature](detail::pg_session::ptr const& s, auto finish) {
+        // RFC 6749 4.1.2 single use: one UPDATE ... WHERE used_at IS NULL RETURNING wins.
+        s->run(detail::pg_sql::code_consume, detail::pg_params().add(signature).add(st->now()),
+               [signature, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
+                   if(r.rows() == 1)
+                   {
+                       s2->close();
+                       return finish(nullptr, detail::pg_read_consumed(r, signature));
+                   }
+                   s2->run(detail::pg_sql::code_grant_of, detail::pg_params().add(signature),
+                           [finish](detail::pg_session::ptr const& s3, detail::pg_result g) {
+                               s3->close();
+                               finish(nullptr, detail::pg_read_used(g));
+                           });
+               });
+    });
+}
+
+BEAST_OAUTH_DECL void postgres_async_store::async_claim_code(std::string_view jti, std::string_view grant_id,
+                                                             time_point expires_at,
+                                                             completion_handler<void(std::exception_ptr, consume_result)> h)
+{
+    auto st = state_;
+    detail::pg_launch(st, std::move(h), [st, jti, grant_id, expires_at](detail::pg_session::ptr const& s, auto finish) {
+        s->run(detail::pg_sql::code_claim, detail::pg_params().add(jti).add(grant_id).add(expires_at).add(st->now()),
+               [st, jti, grant_id, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
+                   if(r.rows() == 1)
+                   {
+                       s2->close();
+                       detail::pg_after_write(st);
+                       consume_result out;
+                       out.status = consume_status::consumed;
+                       out.record.grant_id = std::string(grant_id);
+                       return finish(nullptr, std::move(out));
+                   }
+                   s2->run(detail::pg_sql::code_grant_of, detail::pg_params().add(jti),
+                           [st, finish](detail::pg_session::ptr const& s3, detail::pg_result g) {
+                               s3->close();
+                               detail::pg_after_write(st);
+                               finish(nullptr, detail::pg_read_used(g));
+                           });
+               });
+    });
+}
+
+BEAST_OAUTH_DECL void postgres_async_store::async_save_token(token_record const& record,
+                                                             completion_handler<void(std::exception_ptr, bool)> h)
+{
+    auto st = state_;
+    detail::pg_launch(st, std::move(h), [st, &record](detail::pg_session::ptr const& s, auto finish) {
+        // One statement: lock the grant row (waiting for a concurrent revoke_grant to commit),
+        // and insert the token only if the grant is not revoked.
+        s->retrying([st, &record, finish](detail::pg_session::ptr const& s1) {
+            s1->run(detail::pg_sql::token_save, detail::pg_token_params(record),
+                    [st, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
+                        s2->close();
+                        bool const saved = r.rows() == 1;
+                        if(saved)
+                            detail::pg_after_write(st);
+                        finish(nullptr, saved);
+                    });
+        });
+    });
+}
+
+BEAST_OAUTH_DECL void postgres_async_store::async_find_token(
+    std::string_view signature, completion_handler<void(std::exception_ptr, std::shared_ptr<token_record const>)> h)
+{
+    detail::pg_launch(state_, std::move(h), [signature](detail::pg_session::ptr const& s, auto finish) {
+        s->run(detail::pg_sql::token_find, detail::pg_params().add(signature),
+               [signature, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
+                   s2->close();
+                   finish(nullptr, detail::pg_read_token(r, signature));
+               });
+    });
+}
+
+
+BEAST_OAUTH_DECL void postgres_async_store::async_revoke_grant(std::string_view grant_id,
+                                                               completion_handler<void(std::exception_ptr)> h)
+{
+    auto st = state_;
+    detail::pg_launch(st, std::move(h), [st, grant_id](detail::pg_session::ptr const& s, auto finish) {
+        // Two statements: the DELETE starts after the grant row is ours, so its snapshot
+        // includes every token a concurrent save_token committed before we got the lock.
+        s->transaction([st, grant_id, finish](detail::pg_session::ptr const& s1) {
+            s1->run(detail::pg_sql::grant_revoke, detail::pg_params().add(grant_id).add(st->now()),
+                    [grant_id, finish](detail::pg_session::ptr const& s2, detail::pg_result) {
+                        s2->run(detail::pg_sql::token_delete_grant, detail::pg_params().add(grant_id),
+                                [finish](detail::pg_session::ptr const& s3, detail::pg_result) {
+                                    s3->commit([finish](detail::pg_session::ptr const& s4) {
+                                        s4->close();
+                                        finish(nullptr);
+                                    });
+                                });
+                    });
+        });
+    });
+}
+
+BEAST_OAUTH_DECL void postgres_async_store::async_revoke_token(std::string_view signature,
+                                                               completion_handler<void(std::exception_ptr)> h)
+{
+    detail::pg_run_one(state_, std::move(h), detail::pg_sql::token_delete, detail::pg_params().add(signature));
+}
+
+BEAST_OAUTH_DECL void postgres_async_store::async_revoke_access_tokens(std::string_view grant_id,
+                                                                       std::string_view keep_signature,
+                                                                       completion_handler<void(std::exception_ptr)> h)
+{
+    detail::pg_run_one(state_, std::move(h), detail::pg_sql::token_delete_access,
+                       detail::pg_params().add(grant_id).add(keep_signature));
+}
+
+BEAST_OAUTH_DECL void postgres_async_store::async_trim_access_tokens(std::string_view grant_id, std::size_t keep,
+                                                                     completion_handler<void(std::exception_ptr)> h)
+{
+    detail::pg_run_one(state_, std::move(h), detail::pg_sql::token_trim_access,
+                       detail::pg_params().add(grant_id).add(static_cast<std::int64_t>(keep)));
+}
+
+BEAST_OAUTH_DECL void postgres_async_store::async_rotate_refresh_token(
+    refresh_rotation_request const& request,
+    completion_handler<void(std::exception_ptr, rotate_status, std::shared_ptr<token_record const>)> h)
+{
+    using ptr = detail::pg_session::ptr;
+    auto st = state_;
+    detail::pg_launch(st, std::move(h), [st, req = request](ptr const& s, auto finish) {
+        // RFC 9700 4.14.2, as postgres_store: the grant row, then the token re-read under its lock.
+        s->transaction([st, req, finish](ptr const& s1) {
+            auto end = [finish](ptr const& se, rotate_status status, std::shared_ptr<token_record const> old) {
+                se->rollback([finish, status, old](ptr const& s9) {
+                    s9->close();
+                    finish(nullptr, status, old);
+                });
+            };
+            auto const sig = req.old_signature;
+            s1->run(detail::pg_sql::token_grant_of_refresh, detail::pg_params().add(sig), [=](ptr const& s2, detail::pg_result g) {
+                if(g.rows() == 0)
+                    return end(s2, rotate_status::not_found, nullptr);
+                // Lock order everywhere: the grant row, then its tokens.
+                s2->run(detail::pg_sql::grant_lock, detail::pg_params().add(std::string_view(g.text(0, 0))),
+                        [=](ptr const& s3, detail::pg_result lock) {
+                            if(lock.rows() == 0 || !lock.boolean(0, 0))
+                                return end(s3, rotate_status::not_found, nullptr);
+                            s3->run(detail::pg_sql::token_find, detail::pg_params().add(sig), [=](ptr const& s4, detail::pg_result r) {
+                                auto old = detail::pg_read_token(r, sig);
+                                if(!old || old->kind != token_kind::refresh)
+                                    return end(s4, rotate_status::not_found, nullptr);
+                                if(old->rotated_at != time_point{})
+                                    return end(s4, req.now - old->rotated_at <= req.grace ? rotate_status::in_grace
+                                                                                         : rotate_status::reused,
+                                               old);
+                                auto const keep_until = req.now + st->options().rotated_retention;
+                                old->rotated_at = req.now;
+                                if(old->expires_at > keep_until)
+                                    old->expires_at = keep_until;
+                                s4->run(detail::pg_sql::token_rotate, detail::pg_params().add(sig).add(req.now).add(keep_until),
+                                        [=](ptr const& s5, detail::pg_result) {
+                                            detail::pg_save_tokens(s5, {req.new_access, req.new_refresh}, 0, [=](ptr const& s6) {
+                                                s6->commit([=](ptr const& s7) {
+                                                    s7->close();
+                                                    detail::pg_after_write(st);
+                                                    finish(nullptr, rotate_status::rotated, old);
+                                                });
+                                            });
+                                        });
+                            });
+                        });
+            });
+        });
+    });
+}
+
+} // namespace beast_oauth
+
+#endif
