@@ -9,7 +9,14 @@
 #include <chrono>
 #include <string_view>
 
-namespace beast_oauth { namespace detail {
+namespace beast_oauth {
+
+class authorize_handler;
+class token_handler;
+class revocation_handler;
+class introspection_handler;
+
+namespace detail {
 
 /** Times one request for `server_options::metrics` and reports its outcome, derived from the
     finished response in one place (@ref classify_response). Without a hook it reads no clock
@@ -61,6 +68,42 @@ private:
     from a JSON body's `error` member or an authorize redirect's `error` parameter. */
 BEAST_OAUTH_DECL request_metric classify_response(metric_endpoint e, http_response const& res,
                                                   std::string_view grant_type);
+
+// The endpoint a handler serves, for the metrics hook (a handler mounted at any path); others
+// are found by the request's path.
+inline metric_endpoint metric_endpoint_of(token_handler const&, server_options const&, http_request const&) noexcept
+{
+    return metric_endpoint::token;
+}
+inline metric_endpoint metric_endpoint_of(revocation_handler const&, server_options const&, http_request const&) noexcept
+{
+    return metric_endpoint::revocation;
+}
+inline metric_endpoint metric_endpoint_of(introspection_handler const&, server_options const&, http_request const&) noexcept
+{
+    return metric_endpoint::introspection;
+}
+inline metric_endpoint metric_endpoint_of(authorize_handler const&, server_options const&, http_request const& req) noexcept
+{
+    return req.method() == boost::beast::http::verb::post ? metric_endpoint::sign_in : metric_endpoint::authorize;
+}
+template<class Handler>
+metric_endpoint metric_endpoint_of(Handler const&, server_options const& o, http_request const& req) noexcept
+{
+    return request_timer::metric_endpoint_for(o, req);
+}
+
+// The registered grant type of a finished token algorithm (empty for the other endpoints).
+template<class A>
+auto metric_grant_type(A const& a, int) -> decltype(std::string_view(a.grant_type()))
+{
+    return a.grant_type();
+}
+template<class A>
+std::string_view metric_grant_type(A const&, long)
+{
+    return {};
+}
 
 }} // namespace beast_oauth::detail
 

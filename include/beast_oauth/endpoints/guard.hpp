@@ -11,11 +11,6 @@
 
 namespace beast_oauth {
 
-class authorize_handler;
-class token_handler;
-class revocation_handler;
-class introspection_handler;
-
 /** An error response in the endpoint's format (the HTML error page for the authorize path,
     JSON otherwise) for `server_error` or `temporarily_unavailable`; a positive `retry_after`
     adds `Retry-After`. */
@@ -41,42 +36,6 @@ http_response guarded(server_core const& core, http_request const& req, Fn&& fn)
     {
         return response_for_exception(core, req, std::current_exception());
     }
-}
-
-// The endpoint a handler serves, for the metrics hook (a handler mounted at any path); others
-// are found by the request's path.
-inline metric_endpoint metric_endpoint_of(token_handler const&, server_options const&, http_request const&) noexcept
-{
-    return metric_endpoint::token;
-}
-inline metric_endpoint metric_endpoint_of(revocation_handler const&, server_options const&, http_request const&) noexcept
-{
-    return metric_endpoint::revocation;
-}
-inline metric_endpoint metric_endpoint_of(introspection_handler const&, server_options const&, http_request const&) noexcept
-{
-    return metric_endpoint::introspection;
-}
-inline metric_endpoint metric_endpoint_of(authorize_handler const&, server_options const&, http_request const& req) noexcept
-{
-    return req.method() == boost::beast::http::verb::post ? metric_endpoint::sign_in : metric_endpoint::authorize;
-}
-template<class Handler>
-metric_endpoint metric_endpoint_of(Handler const&, server_options const& o, http_request const& req) noexcept
-{
-    return request_timer::metric_endpoint_for(o, req);
-}
-
-// The registered grant type of a finished token algorithm (empty for the other endpoints).
-template<class A>
-auto metric_grant_type(A const& a, int) -> decltype(std::string_view(a.grant_type()))
-{
-    return a.grant_type();
-}
-template<class A>
-std::string_view metric_grant_type(A const&, long)
-{
-    return {};
 }
 
 // Runs one endpoint algorithm on the core's synchronous stores, guarded; reports the metric.
