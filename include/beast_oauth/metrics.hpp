@@ -3,7 +3,7 @@
 
 /** @file
     Request metrics: what each endpoint answered and how long it took, delivered to a hook
-    (`server_options::metrics`), and @ref metrics_collector, a ready-made hook that keeps
+    (`server_options::metrics`), and `beast_oauth::metrics_collector`, a ready-made hook that keeps
     counters and latency histograms and writes them in the Prometheus text format.
 */
 
@@ -21,7 +21,7 @@
 
 namespace beast_oauth {
 
-/// The endpoint a @ref request_metric is about.
+/// The endpoint a `request_metric` is about.
 enum class metric_endpoint : unsigned char
 {
     /// GET/HEAD of the authorize path: the sign-in or consent page, or a redirect (RFC 6749 4.1.1).
