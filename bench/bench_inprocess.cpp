@@ -157,6 +157,38 @@ void BM_token_exchange_shared(benchmark::State& state)
 }
 BENCHMARK(BM_token_exchange_shared)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kNanosecond);
 
+// The metrics hook's price (docs/operations.md): a bearer check and a whole exchange with no
+// hook (0) and with a metrics_collector (1), which reads the steady clock twice and bumps two atomics.
+server_options metered_options(bool on)
+{
+    static metrics_collector collector;
+    server_options o;
+    if(on)
+        o.metrics = collector.hook();
+    return o;
+}
+
+void BM_bearer_validation_metrics(benchmark::State& state)
+{
+    world w(1000, metered_options(state.range(0) != 0));
+    auto header = "Bearer " + w.token;
+    for(auto _ : state)
+    {
+        auto r = w.server->validate_bearer(header);
+        benchmark::DoNotOptimize(r);
+    }
+    state.SetLabel(state.range(0) ? "metrics_collector" : "no hook");
+}
+BENCHMARK(BM_bearer_validation_metrics)->Arg(0)->Arg(1)->Unit(benchmark::kNanosecond);
+
+void BM_token_exchange_metrics(benchmark::State& state)
+{
+    world w(1000, metered_options(state.range(0) != 0));
+    run_exchanges(state, w);
+    state.SetLabel(state.range(0) ? "metrics_collector" : "no hook");
+}
+BENCHMARK(BM_token_exchange_metrics)->Arg(0)->Arg(1)->Unit(benchmark::kNanosecond);
+
 void BM_token_issuance(benchmark::State& state)
 {
     token_codec codec(std::string(32, 'k'));

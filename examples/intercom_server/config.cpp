@@ -141,7 +141,7 @@ device_data load_devices(json::object const& o)
 
 } // namespace
 
-void parse_listen(std::string const& text, server_config& cfg)
+void parse_host_port(std::string const& text, std::string& host_out, unsigned short& port_out)
 {
     auto colon = text.rfind(':');
     if(colon == std::string::npos || colon == 0 || colon + 1 == text.size())
@@ -158,8 +158,36 @@ void parse_listen(std::string const& text, server_config& cfg)
     }
     if(port > 65535)
         throw std::invalid_argument("listen port out of range: \"" + text + "\"");
-    cfg.listen_host = host;
-    cfg.listen_port = static_cast<unsigned short>(port);
+    host_out = host;
+    port_out = static_cast<unsigned short>(port);
+}
+
+void parse_listen(std::string const& text, server_config& cfg)
+{
+    parse_host_port(text, cfg.listen_host, cfg.listen_port);
+}
+
+void check_metrics_settings(server_config const& cfg)
+{
+    if(!cfg.metrics_listen.empty())
+    {
+        std::string host;
+        unsigned short port = 0;
+        try
+        {
+            parse_host_port(cfg.metrics_listen, host, port);
+        }
+        catch(std::invalid_argument const& e)
+        {
+            bad(std::string("metrics_listen: ") + e.what());
+        }
+    }
+    // The counters tell an outsider how many owners connect and how often sign-ins fail:
+    // on the public listener only behind a real secret.
+    if(cfg.metrics_on_public_listener && cfg.metrics_token.size() < 16)
+        bad("\"metrics_on_public_listener\" needs a \"metrics_token\" of at least 16 characters");
+    if(!cfg.metrics_on_public_listener && !cfg.metrics_token.empty())
+        bad("\"metrics_token\" is set but \"metrics_on_public_listener\" is not true");
 }
 
 server_config load_config(std::string const& path)
@@ -182,6 +210,9 @@ server_config load_config(std::string const& path)
     cfg.access_log = !(o.contains("access_log") && o.at("access_log").is_bool() && !o.at("access_log").as_bool());
     cfg.audit_log = !(o.contains("audit_log") && o.at("audit_log").is_bool() && !o.at("audit_log").as_bool());
     parse_listen(get_string(o, "listen", "top level", false, "127.0.0.1:8080"), cfg);
+    cfg.metrics_listen = get_string(o, "metrics_listen", "top level");
+    cfg.metrics_on_public_listener = get_bool(o, "metrics_on_public_listener", false);
+    cfg.metrics_token = get_string(o, "metrics_token", "top level");
     cfg.oauth.issuer = get_string(o, "issuer", "top level"); // empty: derived from the bound port
     auto profile = get_string(o, "profile", "top level", false, "seam");
     if(profile == "seam")

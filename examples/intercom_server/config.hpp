@@ -49,12 +49,26 @@ struct server_config
     beast_oauth::trusted_proxies trusted_proxies;
     /// Open connections one TCP peer address may hold; more are closed at accept.
     unsigned max_connections_per_address = 64;
+    /// `GET /metrics` (Prometheus text) on a listener of its own, "HOST:PORT" ("metrics_listen",
+    /// --metrics-listen); empty: no metrics listener. Keep it off the public network.
+    std::string metrics_listen;
+    /// Also `GET /metrics` on the public listener, only with `Authorization: Bearer <metrics_token>`.
+    bool metrics_on_public_listener = false;
+    /// The scrape token for the public listener's /metrics (at least 16 characters).
+    std::string metrics_token;
     /// Confidential clients configured with a plain client_secret that is too weak (warned at start).
     std::vector<std::string> weak_secret_clients;
 };
 
 /// Splits "HOST:PORT" ("[::1]:8080" for IPv6); throws std::invalid_argument.
+void parse_host_port(std::string const& text, std::string& host, unsigned short& port);
+
+/// parse_host_port into the public listener's address.
 void parse_listen(std::string const& text, server_config& cfg);
+
+/// The metrics settings are coherent (a valid metrics_listen; a long enough token for the public
+/// listener); throws std::runtime_error. Checked after the command line overrides.
+void check_metrics_settings(server_config const& cfg);
 
 /// Reads the JSON config file; throws std::runtime_error with a precise message.
 server_config load_config(std::string const& path);

@@ -9,6 +9,7 @@
 #include "client_secrets.hpp"
 #include "config.hpp"
 #include "connection_limit.hpp"
+#include "metrics_page.hpp"
 #include "router.hpp"
 #include "store.hpp"
 
@@ -54,6 +55,8 @@ struct shared_state
     beast_oauth::trusted_proxies const& proxies; // whose Forwarded / X-Forwarded-For is believed
     intercom::connection_limit& connections;      // per TCP peer address
     bool store_async = false; // "postgres_async": the OAuth endpoints stay on the I/O threads
+    intercom::metrics_page const* metrics = nullptr; // GET /metrics here (behind the scrape token)
+    bool metrics_only = false;                       // the metrics listener: /metrics and nothing else
 };
 
 // Which requests leave the I/O threads. With the in-memory store only the sign-in POST
@@ -221,6 +224,10 @@ private:
 
     beast_oauth::http_response answer(beast_oauth::http_request&& req)
     {
+        if(state_.metrics_only)
+            return state_.metrics->answer(req, false);
+        if(state_.metrics && intercom::metrics_page::handles(req))
+            return state_.metrics->answer(req, true);
         if(auto res = beast_oauth::handle_request(state_.oauth, req, context_))
             return std::move(*res);
         return state_.router.route_local(req, context_); // handle_request left it untouched
@@ -389,7 +396,7 @@ void usage()
 {
     std::cout << "usage: intercom_server [--config FILE] [--listen HOST:PORT] [--threads N]\n"
                  "                       [--store memory|sqlite:PATH|postgres:CONNINFO]\n"
-                 "                       [--tls-cert CERT.pem --tls-key KEY.pem]\n"
+                 "                       [--tls-cert CERT.pem --tls-key KEY.pem] [--metrics-listen HOST:PORT]\n"
                  "       intercom_server --generate-client-secret\n"
                  "       intercom_server admin add-client|list-clients|rotate-secret --store sqlite:PATH|postgres:CONNINFO ...\n";
 }
@@ -404,7 +411,7 @@ int main(int argc, char** argv)
 #ifdef BEAST_OAUTH_EXAMPLE_CONFIG
     config_path = BEAST_OAUTH_EXAMPLE_CONFIG;
 #endif
-    std::string listen_override, store_override, tls_cert, tls_key;
+    std::string listen_override, store_override, tls_cert, tls_key, metrics_listen_override;
     unsigned threads_override = 0;
     for(int i = 1; i < argc; ++i)
     {
@@ -419,6 +426,7 @@ int main(int argc, char** argv)
         };
         if(a == "--config") config_path = value();
         else if(a == "--listen") listen_override = value();
+        else if(a == "--metrics-listen") metrics_listen_override = value();
         else if(a == "--store") store_override = value();
         else if(a == "--tls-cert") tls_cert = value();
         else if(a == "--tls-key") tls_key = value();
@@ -439,6 +447,9 @@ int main(int argc, char** argv)
         cfg = intercom::load_config(config_path);
         if(!listen_override.empty())
             intercom::parse_listen(listen_override, cfg);
+        if(!metrics_listen_override.empty())
+            cfg.metrics_listen = metrics_listen_override;
+        intercom::check_metrics_settings(cfg);
     }
     catch(std::exception const& e)
     {
@@ -526,6 +537,13 @@ int main(int argc, char** argv)
             cfg.oauth.jwt_check_revocation = true;
         }
 
+        // Request metrics (off by default): the library's counters, scraped at GET /metrics.
+        beast_oauth::metrics_collector metrics;
+        bool const metrics_on = !cfg.metrics_listen.empty() || cfg.metrics_on_public_listener;
+        if(metrics_on)
+            cfg.oauth.metrics = metrics.hook();
+        intercom::metrics_page metrics_page(metrics, cfg.metrics_token);
+
         // Database stores block on I/O (and SQLite on fsync): more workers keep requests in flight.
         net::thread_pool work_pool(stores.durable ? 8 : 2);
         // postgres_async: the OAuth endpoints also get the asynchronous stores (users: the memory
@@ -551,6 +569,12 @@ int main(int argc, char** argv)
         intercom::connection_limit connections(cfg.max_connections_per_address);
         shared_state state{oauth, router, work_pool, cfg.access_log, stores.durable, cfg.trusted_proxies, connections};
         state.store_async = stores.async.tokens != nullptr;
+        if(cfg.metrics_on_public_listener)
+            state.metrics = &metrics_page;
+        shared_state metrics_state = state;
+        metrics_state.metrics = &metrics_page;
+        metrics_state.metrics_only = true;
+        metrics_state.store_blocks = false; // a scrape reads counters only
         if(!cfg.access_log)
             std::cout << "access log off (\"access_log\": false)\n";
         if(!cfg.audit_log)
@@ -560,6 +584,27 @@ int main(int argc, char** argv)
                       << ": passwords are hashed cheaply (load-test setting, not for production)\n";
         auto lst = std::make_shared<listener>(io, std::move(acceptor), tls.get(), state);
         lst->run();
+        std::shared_ptr<listener> metrics_lst;
+        std::string metrics_url;
+        if(!cfg.metrics_listen.empty())
+        {
+            // Plain HTTP on its own address (keep it on loopback or a private network).
+            std::string mhost;
+            unsigned short mport = 0;
+            intercom::parse_host_port(cfg.metrics_listen, mhost, mport);
+            auto maddress = net::ip::make_address(mhost == "localhost" ? "127.0.0.1" : mhost);
+            tcp::acceptor macceptor(ioc);
+            tcp::endpoint mep(maddress, mport);
+            macceptor.open(mep.protocol());
+            macceptor.set_option(net::socket_base::reuse_address(true));
+            macceptor.bind(mep);
+            macceptor.listen(net::socket_base::max_listen_connections);
+            auto bound = macceptor.local_endpoint();
+            metrics_url = "http://" + (maddress.is_v6() ? "[" + maddress.to_string() + "]" : maddress.to_string()) + ":" +
+                          std::to_string(bound.port()) + "/metrics";
+            metrics_lst = std::make_shared<listener>(io, std::move(macceptor), nullptr, metrics_state);
+            metrics_lst->run();
+        }
 
         std::cout << "beast-oauth intercom server " << BEAST_OAUTH_VERSION_STRING << "\n";
         intercom::warn_weak_client_secrets(cfg, std::cout);
@@ -574,6 +619,10 @@ int main(int argc, char** argv)
             std::cout << key_note << "\n";
         auto host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
         std::cout << "listening on " << scheme << "://" << host << ":" << port << "\n";
+        if(!metrics_url.empty())
+            std::cout << "metrics on " << metrics_url << "\n";
+        if(cfg.metrics_on_public_listener)
+            std::cout << "metrics also on the public listener at /metrics (Bearer metrics_token)\n";
         if(cfg.demo)
             std::cout << "Open " << scheme << "://localhost:" << port
                       << "/demo in a browser to run the whole flow (sign in with a user from the config;\n"
@@ -585,6 +634,8 @@ int main(int argc, char** argv)
         signals.async_wait([&](beast::error_code, int sig) {
             log_line(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
             lst->stop();
+            if(metrics_lst)
+                metrics_lst->stop();
             // Give in-flight requests a moment, then stop.
             grace.expires_after(std::chrono::milliseconds(500));
             grace.async_wait([&](beast::error_code) {

@@ -19,6 +19,7 @@
 #include <beast_oauth/rate_limiter.hpp>
 #include <beast_oauth/throttle.hpp>
 #include <beast_oauth/audit.hpp>
+#include <beast_oauth/metrics.hpp>
 #include <beast_oauth/model.hpp>
 #include <beast_oauth/storage.hpp>
 #include <beast_oauth/memory_store.hpp>

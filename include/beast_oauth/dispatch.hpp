@@ -27,6 +27,8 @@ public:
     bool matched() const noexcept { return matched_; }
     BEAST_OAUTH_DECL store_op* step();
     BEAST_OAUTH_DECL http_response& response();
+    /// Token endpoint: the registered grant type (see `token_handler::algorithm::grant_type`); else empty.
+    BEAST_OAUTH_DECL std::string_view grant_type() const;
 
 private:
     bool matched_ = false;

@@ -3,6 +3,7 @@
 
 #include <beast_oauth/audit.hpp>
 #include <beast_oauth/jwt.hpp>
+#include <beast_oauth/metrics.hpp>
 #include <beast_oauth/rate_limiter.hpp>
 #include <beast_oauth/throttle.hpp>
 #include <beast_oauth/model.hpp>
@@ -166,6 +167,11 @@ struct server_options
 
     /// Receives security events (sign-ins, issuance, replays, failures, throttling); never secrets.
     std::function<void(audit_event const&)> audit;
+
+    /** Receives one @ref request_metric per answered request (endpoint, outcome, RFC error,
+        status, elapsed time); see docs/operations.md. Empty (the default): no clock is read.
+        `metrics_collector::hook()` counts them for a Prometheus scrape. */
+    metrics_hook metrics;
 
     /** Keeps the failure counts of the throttle. Null with `rate_limiting` on: a
         `token_bucket_limiter` per server. Share one over a common store to share counts

@@ -28,6 +28,8 @@
 #include <beast_oauth/impl/request_shape.ipp>
 #include <beast_oauth/impl/forwarded.ipp>
 #include <beast_oauth/impl/audit.ipp>
+#include <beast_oauth/impl/metrics.ipp>
+#include <beast_oauth/detail/impl/request_timer.ipp>
 #include <beast_oauth/impl/token_codec.ipp>
 #include <beast_oauth/impl/memory_store.ipp>
 #include <beast_oauth/impl/sign_in_page.ipp>

@@ -5,6 +5,7 @@
 #include <beast_oauth/core.hpp>
 #include <beast_oauth/error.hpp>
 #include <beast_oauth/http_types.hpp>
+#include <beast_oauth/detail/request_timer.hpp>
 #include <chrono>
 #include <exception>
 
@@ -37,16 +38,23 @@ http_response guarded(server_core const& core, http_request const& req, Fn&& fn)
     }
 }
 
-// Runs one endpoint algorithm on the core's synchronous stores, guarded.
+// Runs one endpoint algorithm on the core's synchronous stores, guarded; reports the metric.
 template<class Algorithm, class Handler>
 http_response run_endpoint(server_core const& core, Handler const& h, http_request const& req,
                            request_context const& ctx)
 {
-    return guarded(core, req, [&] {
+    request_timer timer(core.options());
+    std::string_view grant_type; // a view into the registered grant handler: lives with the server
+    auto res = guarded(core, req, [&] {
         Algorithm a(h, req, ctx);
         run_sync(a, core.stores());
+        if(timer.on())
+            grant_type = metric_grant_type(a, 0);
         return std::move(a.response());
     });
+    if(timer.on())
+        timer.finish(metric_endpoint_of(h, core.options(), req), res, grant_type);
+    return res;
 }
 } // namespace detail
 

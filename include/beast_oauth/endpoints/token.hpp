@@ -47,6 +47,12 @@ public:
     public:
         BEAST_OAUTH_DECL algorithm(token_handler const& h, http_request const& req, request_context const& ctx);
         BEAST_OAUTH_DECL store_op* step();
+        /// The grant_type once known, when it is a registered one (for the metrics hook); else empty.
+        std::string_view grant_type() const
+        {
+            auto const* g = h_.find_grant(grant_type_);
+            return g ? g->grant_type() : std::string_view();
+        }
 
     private:
         token_handler const& h_;

@@ -29,6 +29,8 @@ BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_serve
                                                              http_request const& req, request_context const& ctx)
 {
     std::optional<http_response> res;
+    detail::request_timer timer(server.options());
+    std::string_view grant_type; // a view into the registered grant handler: lives with the server
     try
     {
         endpoint_dispatch d(server, req, ctx);
@@ -36,11 +38,14 @@ BEAST_OAUTH_DECL std::optional<http_response> handle_request(authorization_serve
             return std::nullopt;
         run_sync(d, server.core()->stores());
         res = std::move(d.response());
+        if(timer.on())
+            grant_type = d.grant_type();
     }
     catch(...)
     {
         res = response_for_exception(*server.core(), req, std::current_exception());
     }
+    timer.finish(req, *res, grant_type);
     drop_body_for_head(*res, req);
     return res;
 }

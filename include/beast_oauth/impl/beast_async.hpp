@@ -30,11 +30,13 @@ struct async_request_state
 {
     http_request req;
     request_context ctx;
+    request_timer timer; // the metrics hook's clock (store waits included)
     endpoint_dispatch dispatch;
 
     async_request_state(authorization_server const& server, http_request r, request_context c)
         : req(std::move(r))
         , ctx(std::move(c))
+        , timer(server.options())
         , dispatch(server, req, ctx)
     {
     }
@@ -46,12 +48,14 @@ struct async_bearer_state
     std::string scope;
     std::optional<bearer_result> refused;
     bearer_validator::algorithm algo;
+    request_timer timer;
 
     async_bearer_state(bearer_validator const& v, http_request const& req, std::string_view required_scope)
         : authorization(req[boost::beast::http::field::authorization])
         , scope(required_scope)
         , refused(bearer_validator::check_single_method(req, required_scope))
         , algo(v, authorization, scope)
+        , timer(v.core().options())
     {
     }
 };
@@ -94,6 +98,7 @@ auto async_handle_request(authorization_server const& server, http_request req, 
                 if(st->dispatch.matched())
                 {
                     res = ep ? response_for_exception(*server.core(), st->req, ep) : std::move(st->dispatch.response());
+                    st->timer.finish(st->req, *res, ep || !st->timer.on() ? std::string_view() : st->dispatch.grant_type());
                     drop_body_for_head(*res, st->req);
                 }
                 auto handler_ex = work.get_executor();
@@ -157,6 +162,7 @@ auto async_validate_bearer(authorization_server const& server, http_request cons
                                                  : std::move(state->algo.result());
                 if(ep)
                     r.required_scope = state->scope;
+                state->timer.finish_bearer(r);
                 auto handler_ex = work.get_executor();
                 boost::asio::post(handler_ex, [handler = std::move(handler), r = std::move(r)]() mutable {
                     std::move(handler)(std::move(r));
@@ -192,6 +198,8 @@ auto async_validate_bearer(authorization_server const& server, http_request cons
             boost::asio::post(ex, [&server, authorization = std::move(authorization), scope = std::move(scope),
                                    refused = std::move(refused), handler = std::move(handler),
                                    work = std::move(work)]() mutable {
+                if(refused)
+                    detail::request_timer(server.options()).finish_bearer(*refused);
                 bearer_result r = refused ? std::move(*refused) : server.validate_bearer(authorization, scope);
                 auto handler_ex = work.get_executor();
                 boost::asio::post(handler_ex, [handler = std::move(handler), r = std::move(r)]() mutable {

@@ -62,6 +62,12 @@ BEAST_OAUTH_DECL http_response& endpoint_dispatch::response()
         algo_);
 }
 
+BEAST_OAUTH_DECL std::string_view endpoint_dispatch::grant_type() const
+{
+    auto const* token = std::get_if<token_handler::algorithm>(&algo_);
+    return token ? token->grant_type() : std::string_view();
+}
+
 } // namespace beast_oauth
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <beast_oauth/endpoints/bearer.hpp>
 #include <beast_oauth/detail/http_util.hpp>
+#include <beast_oauth/detail/request_timer.hpp>
 #include <beast_oauth/params.hpp>
 #include <beast_oauth/scope.hpp>
 #include <beast_oauth/storage.hpp>
@@ -167,6 +168,7 @@ BEAST_OAUTH_DECL bearer_result bearer_validator::store_failure(std::exception_pt
 BEAST_OAUTH_DECL bearer_result bearer_validator::validate(std::string_view authorization,
                                                           std::string_view required_scope) const
 {
+    detail::request_timer timer(core_->options());
     algorithm a(*this, authorization, required_scope);
     try
     {
@@ -176,8 +178,10 @@ BEAST_OAUTH_DECL bearer_result bearer_validator::validate(std::string_view autho
     {
         auto r = store_failure(std::current_exception());
         r.required_scope = std::string(required_scope);
+        timer.finish_bearer(r);
         return r;
     }
+    timer.finish_bearer(a.result());
     return std::move(a.result());
 }
 
@@ -210,7 +214,10 @@ BEAST_OAUTH_DECL std::optional<bearer_result> bearer_validator::check_single_met
 BEAST_OAUTH_DECL bearer_result bearer_validator::validate(http_request const& req, std::string_view required_scope) const
 {
     if(auto refused = check_single_method(req, required_scope))
+    {
+        detail::request_timer(core_->options()).finish_bearer(*refused);
         return std::move(*refused);
+    }
     return validate(req[boost::beast::http::field::authorization], required_scope);
 }
 
