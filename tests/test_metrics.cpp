@@ -558,3 +558,29 @@ TEST_CASE("metrics: without a hook no clock is read and nothing is reported; a t
     CHECK(throwing.exchange(code2).result_int() == 200);
     CHECK(calls == 3); // page, sign-in, exchange
 }
+
+TEST_CASE("metrics: pushed authorization requests count under endpoint par (RFC 9126)", "[metrics][par]")
+{
+    metered m;
+    auto const basic = "Basic " + base64("seam:seamsecret");
+    auto tweak = m.tweak();
+    fixture f(beast_oauth::profile::strict, [&](beast_oauth::server_options& o) {
+        tweak(o);
+        o.par_path = "/oauth/par";
+    });
+    auto body = form({{"response_type", "code"}, {"redirect_uri", seam_callback}, {"scope", "intercoms.read"},
+                      {"code_challenge", beast_oauth::make_s256_challenge(std::string(43, 'v'))},
+                      {"code_challenge_method", "S256"}});
+    REQUIRE(f.post_form("/oauth/par", body, {}, basic).result_int() == 201);
+    CHECK(m.last().endpoint == metric_endpoint::par);
+    CHECK(m.last().outcome == metric_outcome::accepted);
+    REQUIRE(f.post_form("/oauth/par", body + "&request_uri=x", {}, basic).result_int() == 400);
+    CHECK(m.last().endpoint == metric_endpoint::par);
+    CHECK(m.last().outcome == metric_outcome::failure);
+    CHECK(m.collector->count(metric_endpoint::par, metric_outcome::accepted, "") == 1);
+    // A request_uri that does not unseal: the authorize page's failure, labelled as such.
+    REQUIRE(f.get("/authorize?client_id=seam&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Abogus")
+                .result_int() == 400);
+    CHECK(m.last().endpoint == metric_endpoint::authorize);
+    CHECK(m.last().outcome == metric_outcome::failure);
+}

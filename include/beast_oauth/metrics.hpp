@@ -40,12 +40,14 @@ enum class metric_endpoint : unsigned char
     jwks,
     /// A bearer token check of a resource request (RFC 6750).
     bearer,
+    /// The pushed authorization request endpoint (RFC 9126).
+    par,
     /// A path that is none of the server's endpoints (a handler mounted elsewhere).
     other
 };
 
 /// Number of @ref metric_endpoint values.
-inline constexpr std::size_t metric_endpoint_count = 9;
+inline constexpr std::size_t metric_endpoint_count = 10;
 
 /// What an endpoint answered.
 enum class metric_outcome : unsigned char
@@ -139,7 +141,7 @@ public:
         10'000'000,  50'000'000,  100'000'000, 250'000'000,   1'000'000'000, 5'000'000'000};
 
     /// Error label values besides the RFC names: none (successes) and `other`.
-    static constexpr std::size_t error_slot_count = 14;
+    static constexpr std::size_t error_slot_count = 17;
 
     /// Labels added to every series, as (name, value) pairs.
     using label_list = std::vector<std::pair<std::string, std::string>>;

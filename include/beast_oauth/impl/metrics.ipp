@@ -21,6 +21,7 @@ BEAST_OAUTH_DECL std::string_view metric_endpoint_name(metric_endpoint e) noexce
     case metric_endpoint::metadata: return "metadata";
     case metric_endpoint::jwks: return "jwks";
     case metric_endpoint::bearer: return "bearer";
+    case metric_endpoint::par: return "par";
     case metric_endpoint::other: return "other";
     }
     return "other";
@@ -50,7 +51,8 @@ namespace detail {
 inline constexpr std::array<std::string_view, metrics_collector::error_slot_count> metric_error_names = {
     "",           "invalid_request",         "invalid_client", "invalid_grant",   "unauthorized_client",
     "unsupported_grant_type", "unsupported_response_type", "invalid_scope", "access_denied", "server_error",
-    "temporarily_unavailable", "invalid_token", "insufficient_scope", "other"};
+    "temporarily_unavailable", "invalid_token", "insufficient_scope",
+    "invalid_request_uri",  "invalid_dpop_proof", "use_dpop_nonce", "other"};
 
 // Latency bucket bounds as written in `le` (seconds), matching latency_bounds_ns.
 inline constexpr std::array<std::string_view, metrics_collector::latency_bounds_ns.size()> latency_bound_labels = {

@@ -58,7 +58,8 @@ BEAST_OAUTH_DECL request_metric classify_response(metric_endpoint e, http_respon
         case metric_endpoint::introspection: m.outcome = metric_outcome::introspected; break;
         case metric_endpoint::authorize:
         case metric_endpoint::sign_in: m.outcome = metric_outcome::page_shown; break; // a wrong password too
-        case metric_endpoint::bearer: m.outcome = metric_outcome::accepted; break;
+        case metric_endpoint::bearer:
+        case metric_endpoint::par: m.outcome = metric_outcome::accepted; break; // RFC 9126 2.2: 201
         default: m.outcome = metric_outcome::served; break;
         }
     }
@@ -157,6 +158,8 @@ BEAST_OAUTH_DECL metric_endpoint request_timer::metric_endpoint_for(server_optio
         return metric_endpoint::introspection;
     if(path == o.metadata_path)
         return metric_endpoint::metadata;
+    if(!o.par_path.empty() && path == o.par_path)
+        return metric_endpoint::par;
     if(o.signing_keys && path == o.jwks_path)
         return metric_endpoint::jwks;
     return metric_endpoint::other;
