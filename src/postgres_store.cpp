@@ -1,3 +1,4 @@
 // Compiles the PostgreSQL store once (separate compilation mode; link beast_oauth::postgres_compiled).
 #include <beast_oauth/postgres_store.hpp>
 #include <beast_oauth/impl/postgres_store.ipp>
+#include <beast_oauth/impl/postgres_store_dpop.ipp>

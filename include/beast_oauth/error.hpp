@@ -38,7 +38,11 @@ enum class error
     /// Bearer token expired, revoked, malformed or unknown (RFC 6750 3.1).
     invalid_token,
     /// Bearer token lacks the scope the resource needs (RFC 6750 3.1).
-    insufficient_scope
+    insufficient_scope,
+    /// A DPoP proof is missing, malformed or does not match the request (RFC 9449 5, 7.1).
+    invalid_dpop_proof,
+    /// The DPoP proof lacks the server nonce sent in `DPoP-Nonce` (RFC 9449 8, 9).
+    use_dpop_nonce
 };
 
 /// The error category of @ref error; `message()` returns the RFC wire name.

@@ -53,6 +53,8 @@ struct client
     std::optional<refresh_rotation> rotation;
     /// May introspect any token (a resource server); otherwise only its own tokens (RFC 7662 2.1).
     bool may_introspect_any = false;
+    /// Must use DPoP (RFC 9449 5.2 `dpop_bound_access_tokens`): a token request without a proof is refused.
+    bool dpop_bound_access_tokens = false;
 
     /// Whether the client may use `grant_type`.
     bool allows_grant(std::string_view grant_type) const noexcept
@@ -137,6 +139,8 @@ struct token_record
     time_point expires_at{};
     /// Refresh tokens: when the token was rotated (replaced by a successor); epoch while current.
     time_point rotated_at{};
+    /// DPoP-bound (RFC 9449 6): the RFC 7638 thumbprint of the key (`cnf.jkt`); empty: a bearer token.
+    std::string jkt;
 };
 
 } // namespace beast_oauth

@@ -56,6 +56,8 @@ BEAST_OAUTH_DECL std::string_view wire_name(error e) noexcept
     case error::temporarily_unavailable: return "temporarily_unavailable";
     case error::invalid_token: return "invalid_token";
     case error::insufficient_scope: return "insufficient_scope";
+    case error::invalid_dpop_proof: return "invalid_dpop_proof";
+    case error::use_dpop_nonce: return "use_dpop_nonce";
     }
     return "server_error";
 }
