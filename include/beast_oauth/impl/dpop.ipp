@@ -57,13 +57,14 @@ BEAST_OAUTH_DECL std::optional<std::string> normalize_htu(std::string_view url)
     if(u.has_port() && (u.port().empty() || (u.scheme_id() == boost::urls::scheme::http && u.port_number() == 80) ||
                         (u.scheme_id() == boost::urls::scheme::https && u.port_number() == 443)))
         u.remove_port();
-    if(u.path().empty())
-        u.set_path("/");
     u.remove_query();
     u.remove_fragment();
     u.remove_userinfo();
     auto b = u.buffer();
-    return std::string(b.data(), b.size());
+    std::string out(b.data(), b.size());
+    if(u.path().empty())
+        out += '/'; // (Boost 1.81's set_path("/") on an empty path writes "/./")
+    return out;
 }
 
 namespace detail {
