@@ -3,3 +3,4 @@
 #include <beast_oauth/postgres_async_store.hpp>
 #include <beast_oauth/impl/postgres_store.ipp>
 #include <beast_oauth/impl/postgres_async_store.ipp>
+#include <beast_oauth/impl/postgres_store_dpop.ipp>

@@ -157,6 +157,13 @@ public:
         store_.async_trim_access_tokens(grant_id, keep, w.handler());
         w.get();
     }
+    beast_oauth::dpop_jti_status claim_dpop_jti(std::string_view key, beast_oauth::time_point expires_at,
+                                                std::size_t capacity) override
+    {
+        waiter<beast_oauth::dpop_jti_status> w;
+        store_.async_claim_dpop_jti(key, expires_at, capacity, w.handler());
+        return std::get<0>(w.get());
+    }
     bool is_durable() const noexcept override { return true; }
 
 private:

@@ -426,6 +426,50 @@ void run_store_conformance(store_factory const& factory)
         CHECK_NOTHROW(tokens.trim_access_tokens("no-such-grant", 10));
     }
 
+    // The DPoP replay cache (RFC 9449 11.1).
+    SECTION("claim_dpop_jti: the first claim wins, a second is a replay, of 16 concurrent claims one wins")
+    {
+        CHECK(tokens.claim_dpop_jti("jkt-a.jti-1", at(t0 + 300), 100) == dpop_jti_status::claimed);
+        CHECK(tokens.claim_dpop_jti("jkt-a.jti-1", at(t0 + 300), 100) == dpop_jti_status::replayed);
+        CHECK(tokens.claim_dpop_jti("jkt-a.jti-2", at(t0 + 300), 100) == dpop_jti_status::claimed);
+        std::atomic<int> claimed{0}, replayed{0};
+        race(16, [&](int) {
+            auto st = tokens.claim_dpop_jti("jkt-b.raced", at(t0 + 300), 100);
+            (st == dpop_jti_status::claimed ? claimed : replayed)++;
+        });
+        CHECK(claimed == 1);
+        CHECK(replayed == 15);
+    }
+
+    SECTION("claim_dpop_jti: a token with the jkt keeps it")
+    {
+        auto t = make_token("bound", "bg", t0 + 3600);
+        t.jkt = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+        REQUIRE(tokens.save_token(t));
+        auto found = tokens.find_token("bound");
+        REQUIRE(found);
+        CHECK(found->jkt == t.jkt);
+        REQUIRE(tokens.save_token(make_token("unbound", "bg", t0 + 3600)));
+        CHECK(tokens.find_token("unbound")->jkt.empty());
+    }
+
+    SECTION("claim_dpop_jti: at capacity new proofs are refused, never evicted; expired entries are purged")
+    {
+        for(int i = 0; i < 3; ++i)
+            REQUIRE(tokens.claim_dpop_jti("cap." + std::to_string(i), at(t0 + 60 + i), 3) == dpop_jti_status::claimed);
+        CHECK(tokens.claim_dpop_jti("cap.new", at(t0 + 60), 3) == dpop_jti_status::full);
+        // Full does not forget what is remembered: every replay is still refused.
+        for(int i = 0; i < 3; ++i)
+            CHECK(tokens.claim_dpop_jti("cap." + std::to_string(i), at(t0 + 60 + i), 3) == dpop_jti_status::replayed);
+        // Past the first entry's expiry it is purged, which makes room for one new proof.
+        clock_seconds = t0 + 60;
+        CHECK(tokens.claim_dpop_jti("cap.new", at(t0 + 120), 3) == dpop_jti_status::claimed);
+        CHECK(tokens.claim_dpop_jti("cap.newer", at(t0 + 120), 3) == dpop_jti_status::full);
+        clock_seconds = t0 + 200;
+        for(int i = 0; i < 3; ++i)
+            CHECK(tokens.claim_dpop_jti("later." + std::to_string(i), at(t0 + 400), 3) == dpop_jti_status::claimed);
+    }
+
     SECTION("used codes stay replays past their expiry; sweeping forgets what expired")
     {
         codes.save_code(make_code("old-code", "og", t0 + 60));

@@ -50,7 +50,7 @@ TEST_CASE("postgres_async_store passes the store conformance suite", "[conforman
     auto conninfo = pg_async_test::conninfo();
     run_store_conformance([conninfo](std::function<beast_oauth::time_point()> clock) {
         pg_async_test::psql(conninfo, "DROP TABLE IF EXISTS oauth_schema_version, oauth_clients, oauth_codes, "
-                                      "oauth_grants, oauth_tokens");
+                                      "oauth_grants, oauth_tokens, oauth_dpop_jti");
         return open_async(conninfo, std::move(clock));
     });
 }

@@ -317,7 +317,7 @@ TEST_CASE("postgres_store passes the store conformance suite", "[conformance][po
     run_store_conformance([conninfo](std::function<beast_oauth::time_point()> clock) {
         // A fresh schema every run: also exercises the migration from nothing.
         psql(conninfo, "DROP TABLE IF EXISTS oauth_schema_version, oauth_clients, oauth_codes, oauth_grants, "
-                       "oauth_tokens");
+                       "oauth_tokens, oauth_dpop_jti");
         return open_postgres(conninfo, std::move(clock));
     });
 }
@@ -335,7 +335,7 @@ TEST_CASE("postgres_store refuses a database from a newer library", "[postgres]"
 {
     auto conninfo = postgres_conninfo();
     psql(conninfo, "DROP TABLE IF EXISTS oauth_schema_version, oauth_clients, oauth_codes, oauth_grants, "
-                   "oauth_tokens");
+                   "oauth_tokens, oauth_dpop_jti");
     {
         beast_oauth::postgres_store store(conninfo);
     }
@@ -347,7 +347,7 @@ TEST_CASE("postgres_store migrates a database made by schema version 1 (grant re
 {
     auto conninfo = postgres_conninfo();
     psql(conninfo, "DROP TABLE IF EXISTS oauth_schema_version, oauth_clients, oauth_codes, oauth_grants, "
-                   "oauth_tokens");
+                   "oauth_tokens, oauth_dpop_jti");
     psql(conninfo,
          "CREATE TABLE oauth_schema_version (version INTEGER NOT NULL);"
          "CREATE TABLE oauth_clients ("

@@ -252,6 +252,10 @@ server_config load_config(std::string const& path)
     else
         bad("\"refresh_rotation\" must be \"none\" or \"rotate\"");
     cfg.oauth.refresh_grace = std::chrono::seconds(get_int(o, "refresh_grace_seconds", 60, 0, 3600));
+    // DPoP (RFC 9449): unset follows the profile (strict: on, seam: off).
+    if(o.contains("dpop"))
+        cfg.oauth.dpop.enabled = get_bool(o, "dpop", false);
+    cfg.oauth.dpop.require_nonce = get_bool(o, "dpop_require_nonce", false);
     cfg.oauth.refresh_token_ttl = std::chrono::seconds(get_int(o, "refresh_token_ttl", 0, 0, 86400LL * 3650));
     cfg.signing_key_file = get_string(o, "signing_key_file", "top level");
     auto alg = get_string(o, "signing_alg", "top level", false, "EdDSA");

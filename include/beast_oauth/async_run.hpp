@@ -75,6 +75,12 @@ void async_perform(store_op& op, async_store_set const& s, Executor ex, Resume r
         return need_async(s.tokens).async_revoke_access_tokens(op.key, op.key2, bind(std::move(resume)));
     case k::trim_access_tokens:
         return need_async(s.tokens).async_trim_access_tokens(op.key, op.keep, bind(std::move(resume)));
+    case k::claim_dpop_jti:
+        return need_async(s.tokens).async_claim_dpop_jti(op.key, op.expires_at, op.keep,
+                                                         bind([&op, resume = std::move(resume)](std::exception_ptr ep, dpop_jti_status st) mutable {
+                                                             op.jti = st;
+                                                             resume(ep);
+                                                         }));
     case k::authenticate:
         return need_async(s.users).async_authenticate(op.key, op.key2, bind([&op, resume = std::move(resume)](std::exception_ptr ep, std::optional<user_identity> u) mutable {
             op.user = std::move(u);

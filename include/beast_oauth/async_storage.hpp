@@ -79,6 +79,10 @@ public:
     /// @ref token_store::trim_access_tokens.
     virtual void async_trim_access_tokens(std::string_view grant_id, std::size_t keep,
                                           completion_handler<void(std::exception_ptr)> h) = 0;
+    /** @ref token_store::claim_dpop_jti. The default completes with `std::logic_error` (no
+        replay cache, so DPoP requests fail with 500): override it to accept DPoP. */
+    BEAST_OAUTH_DECL virtual void async_claim_dpop_jti(std::string_view key, time_point expires_at, std::size_t capacity,
+                                                       completion_handler<void(std::exception_ptr, dpop_jti_status)> h);
 };
 
 /// Asynchronous @ref user_authenticator; see @ref async_client_store for the rules.
@@ -147,6 +151,8 @@ public:
                                                    completion_handler<void(std::exception_ptr)> h) override;
     BEAST_OAUTH_DECL void async_authenticate(std::string_view username, std::string_view password,
                                              completion_handler<void(std::exception_ptr, std::optional<user_identity>)> h) override;
+    BEAST_OAUTH_DECL void async_claim_dpop_jti(std::string_view key, time_point expires_at, std::size_t capacity,
+                                               completion_handler<void(std::exception_ptr, dpop_jti_status)> h) override;
 
 private:
     client_store* clients_;

@@ -16,6 +16,7 @@
 #include <beast_oauth/key_file.hpp>
 #include <beast_oauth/token_codec.hpp>
 #include <beast_oauth/jwt.hpp>
+#include <beast_oauth/dpop.hpp>
 #include <beast_oauth/rate_limiter.hpp>
 #include <beast_oauth/throttle.hpp>
 #include <beast_oauth/audit.hpp>

@@ -42,7 +42,11 @@ enum class error
     /// A request_uri that is unknown, altered, expired, already used or another client's (RFC 9126 4; RFC 9101 10.2).
     invalid_request_uri,
     /// A request_uri sent while pushed authorization requests are off (RFC 9101 10.2, OIDC Core 3.1.2.6).
-    request_uri_not_supported
+    request_uri_not_supported,
+    /// A DPoP proof is missing, malformed or does not match the request (RFC 9449 5, 7.1).
+    invalid_dpop_proof,
+    /// The DPoP proof lacks the server nonce sent in `DPoP-Nonce` (RFC 9449 8, 9).
+    use_dpop_nonce
 };
 
 /// The error category of @ref error; `message()` returns the RFC wire name.

@@ -40,6 +40,10 @@ public:
     BEAST_OAUTH_DECL static signing_key from_pem(std::string_view pem, jws_alg alg, std::string kid);
     /// An HS256 key from a shared secret of at least 32 bytes.
     BEAST_OAUTH_DECL static signing_key from_secret(std::string secret, std::string kid);
+    /** A verify-only key from a public JWK (RFC 7517): EC P-256 for ES256, OKP Ed25519 for
+        EdDSA. Throws `std::invalid_argument` when the JWK does not match `alg`, is malformed,
+        or carries private members (`d`, ...: a proof's key must be public, RFC 9449 4.3). */
+    BEAST_OAUTH_DECL static signing_key from_public_jwk(boost::json::object const& jwk, jws_alg alg);
 
     std::string const& kid() const noexcept { return kid_; }
     jws_alg alg() const noexcept { return alg_; }

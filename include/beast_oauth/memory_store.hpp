@@ -52,6 +52,9 @@ public:
     BEAST_OAUTH_DECL void revoke_access_tokens(std::string_view grant_id,
                                                std::string_view keep_signature) override;
     BEAST_OAUTH_DECL void trim_access_tokens(std::string_view grant_id, std::size_t keep) override;
+    /// The DPoP replay cache of this process (memory_store_dpop.ipp).
+    BEAST_OAUTH_DECL dpop_jti_status claim_dpop_jti(std::string_view key, time_point expires_at,
+                                                    std::size_t capacity) override;
 
     /// @name grant_store (O(grants) scans of every shard: fine for a demo or a test)
     /// @{
@@ -162,6 +165,7 @@ private:
     std::array<shard<code_entry>, shard_count> codes_;
     std::array<shard<std::shared_ptr<token_record const>>, shard_count> tokens_;
     std::array<shard<grant_entry>, shard_count> grants_;
+    shard<time_point> dpop_jti_; // one shard: the capacity is one global bound
 };
 
 /** In-memory accounts for the example server and tests.
@@ -203,6 +207,7 @@ private:
 
 #ifdef BEAST_OAUTH_HEADER_ONLY
 #include <beast_oauth/impl/memory_store.ipp>
+#include <beast_oauth/impl/memory_store_dpop.ipp>
 #endif
 
 #endif

@@ -56,6 +56,8 @@ struct client
     /** Authorization requests for this client must come through the PAR endpoint (RFC 9126 6);
         refused while the server has no `par_path`. Not kept by the SQL stores' client table yet. */
     bool require_pushed_authorization_requests = false;
+    /// Must use DPoP (RFC 9449 5.2 `dpop_bound_access_tokens`): a token request without a proof is refused.
+    bool dpop_bound_access_tokens = false;
 
     /// Whether the client may use `grant_type`.
     bool allows_grant(std::string_view grant_type) const noexcept
@@ -145,6 +147,8 @@ struct token_record
     time_point expires_at{};
     /// Refresh tokens: when the token was rotated (replaced by a successor); epoch while current.
     time_point rotated_at{};
+    /// DPoP-bound (RFC 9449 6): the RFC 7638 thumbprint of the key (`cnf.jkt`); empty: a bearer token.
+    std::string jkt;
 };
 
 } // namespace beast_oauth

@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_OPTIONS_HPP
 
 #include <beast_oauth/audit.hpp>
+#include <beast_oauth/dpop.hpp>
 #include <beast_oauth/jwt.hpp>
 #include <beast_oauth/metrics.hpp>
 #include <beast_oauth/rate_limiter.hpp>
@@ -128,6 +129,9 @@ struct server_options
     std::string jwt_audience;
     /// JWKS endpoint path (RFC 7517), served when `signing_keys` is set.
     std::string jwks_path = "/.well-known/jwks.json";
+
+    /// DPoP sender-constrained tokens (RFC 9449); see @ref dpop_options and docs/tokens.md.
+    dpop_options dpop;
 
     /// Accept `code_challenge_method=plain` (RFC 7636 4.2); off: S256 only.
     bool allow_plain_pkce = false;

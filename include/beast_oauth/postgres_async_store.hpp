@@ -90,6 +90,9 @@ public:
                                                      completion_handler<void(std::exception_ptr)> h) override;
     BEAST_OAUTH_DECL void async_trim_access_tokens(std::string_view grant_id, std::size_t keep,
                                                    completion_handler<void(std::exception_ptr)> h) override;
+    /// The DPoP replay cache (RFC 9449 11.1), the same table and statements as postgres_store's.
+    BEAST_OAUTH_DECL void async_claim_dpop_jti(std::string_view key, time_point expires_at, std::size_t capacity,
+                                               completion_handler<void(std::exception_ptr, dpop_jti_status)> h) override;
 
 private:
     std::shared_ptr<detail::pg_async_state> state_; // shared with the operations in flight

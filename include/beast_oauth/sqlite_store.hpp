@@ -73,7 +73,7 @@ class sqlite_store : public client_store, public code_store, public token_store,
 {
 public:
     /// The schema version this library writes.
-    static constexpr int schema_version = 2;
+    static constexpr int schema_version = 3;
 
     /** Opens (creating it if needed) the database at `path` and migrates its schema.
 
@@ -105,6 +105,9 @@ public:
     BEAST_OAUTH_DECL void revoke_access_tokens(std::string_view grant_id,
                                                std::string_view keep_signature) override;
     BEAST_OAUTH_DECL void trim_access_tokens(std::string_view grant_id, std::size_t keep) override;
+    /// The DPoP replay cache, shared by every instance on this file (sqlite_store_dpop.ipp).
+    BEAST_OAUTH_DECL dpop_jti_status claim_dpop_jti(std::string_view key, time_point expires_at,
+                                                    std::size_t capacity) override;
     BEAST_OAUTH_DECL std::vector<grant_record> list_grants(std::string_view subject) const override;
     BEAST_OAUTH_DECL std::optional<grant_record> find_grant(std::string_view grant_id) const override;
     BEAST_OAUTH_DECL std::vector<grant_record> revoke_subject_grants(std::string_view subject) override;
@@ -144,6 +147,7 @@ private:
 
 #ifdef BEAST_OAUTH_HEADER_ONLY
 #include <beast_oauth/impl/sqlite_store.ipp>
+#include <beast_oauth/impl/sqlite_store_dpop.ipp>
 #endif
 
 #endif

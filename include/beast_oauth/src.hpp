@@ -23,6 +23,7 @@
 #include <beast_oauth/impl/secret_hash.ipp>
 #include <beast_oauth/impl/key_file.ipp>
 #include <beast_oauth/impl/jwt.ipp>
+#include <beast_oauth/impl/dpop.ipp>
 #include <beast_oauth/impl/rate_limiter.ipp>
 #include <beast_oauth/impl/throttle.ipp>
 #include <beast_oauth/impl/request_shape.ipp>
@@ -32,6 +33,7 @@
 #include <beast_oauth/detail/impl/request_timer.ipp>
 #include <beast_oauth/impl/token_codec.ipp>
 #include <beast_oauth/impl/memory_store.ipp>
+#include <beast_oauth/impl/memory_store_dpop.ipp>
 #include <beast_oauth/impl/sign_in_page.ipp>
 #include <beast_oauth/detail/impl/aead.ipp>
 #include <beast_oauth/detail/impl/session_cookie.ipp>

@@ -3,6 +3,7 @@
 
 #include <beast_oauth/model.hpp>
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <optional>
@@ -143,6 +144,17 @@ struct refresh_rotation_request
     token_record const* new_refresh = nullptr;
 };
 
+/// Outcome of @ref beast_oauth::token_store::claim_dpop_jti "token_store::claim_dpop_jti".
+enum class dpop_jti_status
+{
+    /// First use: the proof is remembered until its expiry.
+    claimed,
+    /// Seen before and not yet expired: a replayed proof (RFC 9449 11.1).
+    replayed,
+    /// The cache holds `capacity` live entries: a new proof is refused (retryable), nothing is evicted.
+    full
+};
+
 /** Keeps access and refresh tokens, keyed by signature.
 
     @par Thread Safety
@@ -194,6 +206,20 @@ public:
     {
         (void)grant_id;
         (void)keep;
+    }
+    /** The DPoP replay cache (RFC 9449 11.1): atomically records `key` (a hash of the proof's
+        key thumbprint and `jti`) until `expires_at`. The first call returns `claimed`, later
+        ones until `expires_at` `replayed`. Entries past their expiry are purged; when
+        `capacity` live entries are kept, a new key gets `full` (never evict a live entry: that
+        would let its proof be replayed). Instances sharing the store share the cache.
+        The default throws `std::logic_error`: a store that should accept DPoP overrides it.
+    */
+    virtual dpop_jti_status claim_dpop_jti(std::string_view key, time_point expires_at, std::size_t capacity)
+    {
+        (void)key;
+        (void)expires_at;
+        (void)capacity;
+        throw std::logic_error("beast_oauth: this token_store has no DPoP replay cache");
     }
     /** True when stored tokens outlive the process (a database). `authorization_server` then
         refuses to start without `server_options::secret_key` (or `ephemeral_secret_key`): a

@@ -37,7 +37,8 @@ struct store_op
         rotate_refresh_token, ///< tokens.rotate_refresh_token(*rotation, found) -> rotated, found
         revoke_access_tokens, ///< tokens.revoke_access_tokens(key, key2)
         trim_access_tokens,   ///< tokens.trim_access_tokens(key, keep)
-        authenticate          ///< users.authenticate(key, key2) -> user
+        authenticate,         ///< users.authenticate(key, key2) -> user
+        claim_dpop_jti        ///< tokens.claim_dpop_jti(key, expires_at, keep) -> jti
     };
 
     kind what = kind::find_client;
@@ -47,7 +48,7 @@ struct store_op
     std::string_view key2;
     /// claim_code: how long the jti must be remembered.
     time_point expires_at{};
-    /// trim_access_tokens: how many to keep.
+    /// trim_access_tokens: how many to keep; claim_dpop_jti: the cache's capacity.
     std::size_t keep = 0;
     code_record const* code = nullptr;
     token_record const* token = nullptr;
@@ -65,6 +66,8 @@ struct store_op
     rotate_status rotated = rotate_status::not_found;
     /// Result of authenticate.
     std::optional<user_identity> user;
+    /// Result of claim_dpop_jti.
+    dpop_jti_status jti = dpop_jti_status::claimed;
 };
 
 /** The synchronous stores of a server. Any may be null when the server only runs

@@ -225,6 +225,7 @@ inline pg_params pg_token_params(token_record const& t)
     else
         p.add(t.rotated_at);
     p.add(to_db_seconds(grant_last_used_resolution));
+    p.add(std::string_view(t.jkt));
     return p;
 }
 
@@ -259,6 +260,7 @@ inline std::shared_ptr<token_record> pg_read_token(pg_result const& r, std::stri
     t->issued_at = r.time(0, 5);
     t->expires_at = r.time(0, 6);
     t->rotated_at = r.time(0, 7);
+    t->jkt = r.text(0, 8);
     return t;
 }
 

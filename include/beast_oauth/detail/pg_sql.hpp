@@ -48,6 +48,10 @@ constexpr char const* migrations[] = {
     " WHERE t.grant_id = g.grant_id;"
     "CREATE INDEX oauth_grants_subject ON oauth_grants (subject);"
     "CREATE INDEX oauth_grants_client ON oauth_grants (client_id);",
+    // version 3: DPoP (RFC 9449): the key a token is bound to, and the proofs' replay cache.
+    "ALTER TABLE oauth_tokens ADD COLUMN jkt TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE oauth_dpop_jti (jti_key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);"
+    "CREATE INDEX oauth_dpop_jti_expires ON oauth_dpop_jti (expires_at);",
 };
 /// The schema version the migrations above produce (postgres_store::schema_version).
 constexpr int schema_version = static_cast<int>(sizeof(migrations) / sizeof(migrations[0]));
@@ -85,6 +89,8 @@ enum id
     sweep_grants,
     count_codes,
     count_tokens,
+    dpop_claim,
+    dpop_seen,
     statement_count
 };
 // revoke_grants_by runs a bulk revocation's four statements as first, first + 1, + 2, + 3.
@@ -132,17 +138,18 @@ constexpr char const* text[statement_count] = {
     "   THEN EXCLUDED.last_used_at ELSE oauth_grants.last_used_at END"
     "  WHERE oauth_grants.revoked_at IS NULL RETURNING 1)"
     " INSERT INTO oauth_tokens (signature, kind, grant_id, client_id, subject, scope, issued_at, expires_at,"
-    " rotated_at) SELECT $1::text, $2::smallint, $3::text, $4::text, $5::text, $6::text, $7::bigint,"
-    " $8::bigint, $9::bigint FROM g"
+    " rotated_at, jkt) SELECT $1::text, $2::smallint, $3::text, $4::text, $5::text, $6::text, $7::bigint,"
+    " $8::bigint, $9::bigint, $11::text FROM g"
     " ON CONFLICT (signature) DO UPDATE SET kind = EXCLUDED.kind, grant_id = EXCLUDED.grant_id,"
     " client_id = EXCLUDED.client_id, subject = EXCLUDED.subject, scope = EXCLUDED.scope,"
-    " issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at, rotated_at = EXCLUDED.rotated_at"
+    " issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at, rotated_at = EXCLUDED.rotated_at,"
+    " jkt = EXCLUDED.jkt"
     " RETURNING 1",
     "SELECT revoked_at IS NULL FROM oauth_grants WHERE grant_id = $1 FOR UPDATE",
     "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at) VALUES ($1, $2, $2)"
     " ON CONFLICT (grant_id) DO UPDATE SET revoked_at = COALESCE(oauth_grants.revoked_at, EXCLUDED.revoked_at),"
     " expires_at = EXCLUDED.expires_at",
-    "SELECT kind, grant_id, client_id, subject, scope, issued_at, expires_at, rotated_at"
+    "SELECT kind, grant_id, client_id, subject, scope, issued_at, expires_at, rotated_at, jkt"
     " FROM oauth_tokens WHERE signature = $1",
     "SELECT grant_id FROM oauth_tokens WHERE signature = $1 AND kind = 1",
     "DELETE FROM oauth_tokens WHERE signature = $1",
@@ -186,6 +193,12 @@ constexpr char const* text[statement_count] = {
     "SELECT ctid FROM oauth_grants WHERE expires_at <= $1 LIMIT $2))",
     "SELECT count(*) FROM oauth_codes",
     "SELECT count(*) FROM oauth_tokens",
+    // The DPoP replay cache (postgres_store_dpop.ipp): purge, then insert while under capacity.
+    "WITH purged AS (DELETE FROM oauth_dpop_jti WHERE expires_at <= $3::bigint RETURNING 1)"
+    " INSERT INTO oauth_dpop_jti (jti_key, expires_at) SELECT $1::text, $2::bigint"
+    " WHERE (SELECT count(*) FROM oauth_dpop_jti WHERE expires_at > $3::bigint) < $4::bigint"
+    " ON CONFLICT (jti_key) DO NOTHING RETURNING 1",
+    "SELECT 1 FROM oauth_dpop_jti WHERE jti_key = $1 AND expires_at > $2::bigint",
 };
 
 } // namespace pg_sql

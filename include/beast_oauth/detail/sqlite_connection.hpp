@@ -222,6 +222,7 @@ inline void sqlite_bind_token(sqlite_statement& s, token_record const& t)
         s.bind_null(9);
     else
         s.bind(9, t.rotated_at);
+    s.bind(10, std::string_view(t.jkt));
 }
 
 // Stores a token of a grant known to be active, inside the caller's transaction.
@@ -263,6 +264,7 @@ inline std::shared_ptr<token_record> sqlite_find_token(sqlite_connection& c, std
     t->issued_at = s.time(5);
     t->expires_at = s.time(6);
     t->rotated_at = s.time(7);
+    t->jkt = s.text(8);
     return t;
 }
 

@@ -54,6 +54,10 @@ constexpr char const* migrations[] = {
     " last_used_at = (SELECT max(t.issued_at) FROM oauth_tokens t WHERE t.grant_id = oauth_grants.grant_id);"
     "CREATE INDEX oauth_grants_subject ON oauth_grants (subject);"
     "CREATE INDEX oauth_grants_client ON oauth_grants (client_id);",
+    // version 3: DPoP (RFC 9449): the key a token is bound to, and the proofs' replay cache.
+    "ALTER TABLE oauth_tokens ADD COLUMN jkt TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE oauth_dpop_jti (jti_key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX oauth_dpop_jti_expires ON oauth_dpop_jti (expires_at);",
 };
 static_assert(sizeof(migrations) / sizeof(migrations[0]) == sqlite_store::schema_version,
               "one migration per schema version");
@@ -94,6 +98,10 @@ enum id
     sweep_grants,
     count_codes,
     count_tokens,
+    dpop_purge,
+    dpop_seen,
+    dpop_count,
+    dpop_insert,
     statement_count
 };
 // revoke_grants_by runs a bulk revocation's four statements as first, first + 1, + 2, + 3.
@@ -135,8 +143,8 @@ constexpr char const* text[statement_count] = {
     " ON CONFLICT (grant_id) DO UPDATE SET revoked_at = coalesce(revoked_at, excluded.revoked_at),"
     " expires_at = excluded.expires_at",
     "INSERT OR REPLACE INTO oauth_tokens (signature, kind, grant_id, client_id, subject, scope, issued_at,"
-    " expires_at, rotated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    "SELECT kind, grant_id, client_id, subject, scope, issued_at, expires_at, rotated_at"
+    " expires_at, rotated_at, jkt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    "SELECT kind, grant_id, client_id, subject, scope, issued_at, expires_at, rotated_at, jkt"
     " FROM oauth_tokens WHERE signature = ?1",
     "DELETE FROM oauth_tokens WHERE signature = ?1",
     "DELETE FROM oauth_tokens WHERE grant_id = ?1",
@@ -176,6 +184,11 @@ constexpr char const* text[statement_count] = {
     " (SELECT rowid FROM oauth_grants WHERE expires_at <= ?1 LIMIT ?2)",
     "SELECT count(*) FROM oauth_codes",
     "SELECT count(*) FROM oauth_tokens",
+    // The DPoP replay cache (sqlite_store_dpop.ipp).
+    "DELETE FROM oauth_dpop_jti WHERE expires_at <= ?1",
+    "SELECT 1 FROM oauth_dpop_jti WHERE jti_key = ?1",
+    "SELECT count(*) FROM oauth_dpop_jti",
+    "INSERT INTO oauth_dpop_jti (jti_key, expires_at) VALUES (?1, ?2)",
 };
 
 } // namespace sqlite_sql

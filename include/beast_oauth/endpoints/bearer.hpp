@@ -3,6 +3,7 @@
 
 #include <beast_oauth/config.hpp>
 #include <beast_oauth/core.hpp>
+#include <beast_oauth/dpop.hpp>
 #include <beast_oauth/error.hpp>
 #include <beast_oauth/http_types.hpp>
 #include <beast_oauth/store_op.hpp>
@@ -30,13 +31,32 @@ struct bearer_result
     std::string required_scope;
     /// With `temporarily_unavailable` (the token store threw @ref store_unavailable): its retry hint.
     std::chrono::seconds retry_after{0};
+    /// The `DPoP` scheme was used or is required (RFC 9449 7.1): the challenge is `DPoP`.
+    bool dpop = false;
+    /// With `use_dpop_nonce`: the nonce to send in `DPoP-Nonce` (RFC 9449 9).
+    std::string dpop_nonce;
 
     bool ok() const noexcept { return token != nullptr; }
     /// The token's subject (the resource owner whose resources it may reach); empty when not valid.
     std::string_view subject() const noexcept { return token ? std::string_view(token->subject) : std::string_view(); }
 };
 
-/** Validates `Authorization: Bearer` on resource requests (RFC 6750 2.1, 3).
+/** What a resource request tells a DPoP check (RFC 9449 7.1): the `DPoP` header, the
+    method and the request's absolute URL (`htu`). */
+struct resource_dpop
+{
+    /// The `DPoP` header's value; empty when absent.
+    std::string proof;
+    /// More than one `DPoP` header (refused, RFC 9449 4.3).
+    bool repeated = false;
+    std::string method;
+    std::string url;
+};
+
+/** Validates `Authorization: Bearer` on resource requests (RFC 6750 2.1, 3), and
+    `Authorization: DPoP` with a `DPoP` proof when DPoP is enabled (RFC 9449 7): the proof
+    matches the request (htm, htu), the token (`ath`) and the token's key (`cnf.jkt`), and is
+    used once; a DPoP-bound token presented as `Bearer` is refused (RFC 9449 7.2).
 
     Use `validate(req, "intercoms.write")` in every device route, and answer a failure with
     @ref make_error (401/400/403 with `WWW-Authenticate: Bearer`). Then compare
@@ -58,25 +78,37 @@ public:
     class algorithm : boost::asio::coroutine
     {
     public:
+        /// `dpop` (null: no DPoP context, so the DPoP scheme fails) outlives the algorithm.
         BEAST_OAUTH_DECL algorithm(bearer_validator const& v, std::string_view authorization,
-                                   std::string_view required_scope);
+                                   std::string_view required_scope, resource_dpop const* dpop = nullptr);
         BEAST_OAUTH_DECL store_op* step();
         bearer_result& result() noexcept { return r_; }
 
     private:
         store_op* done(error e, std::string description);
-        store_op* finish(std::shared_ptr<token_record const> token);
+        bool check(std::shared_ptr<token_record const> const& token);
+        store_op* check_proof(std::string_view token);
 
         bearer_validator const& v_;
         std::string_view authorization_;
         std::string_view required_scope_;
+        resource_dpop const* dpop_;
         token_strategy::presented_access presented_;
+        std::shared_ptr<token_record const> token_;
+        std::optional<dpop_proof> proof_;
+        std::string dpop_key_;
+        bool lookup_ = false;
         store_op op_;
         bearer_result r_;
     };
 
     /// Validates a header value with synchronous stores (a store failure comes back as 503).
-    BEAST_OAUTH_DECL bearer_result validate(std::string_view authorization, std::string_view required_scope = {}) const;
+    BEAST_OAUTH_DECL bearer_result validate(std::string_view authorization, std::string_view required_scope = {},
+                                            resource_dpop const* dpop = nullptr) const;
+
+    /** The DPoP context of a request: its `DPoP` header, method, and URL (the issuer's origin
+        plus the request target; pass your own `url` when the resource lives elsewhere). */
+    BEAST_OAUTH_DECL resource_dpop dpop_context(http_request const& req, std::string_view url = {}) const;
 
     /** Validates the request's Authorization header; refuses a token sent twice or by two methods
         (RFC 6750 2: header plus an `access_token` in the query or a form body). */
@@ -90,7 +122,8 @@ public:
     /// The result for a failed token store (503, its Retry-After), logged.
     BEAST_OAUTH_DECL bearer_result store_failure(std::exception_ptr ep) const;
 
-    /// The 400/401/403/503 response with `WWW-Authenticate: Bearer ...` for a failed validation (RFC 6750 3).
+    /** The 400/401/403/503 response with `WWW-Authenticate: Bearer ...` for a failed validation
+        (RFC 6750 3), or `WWW-Authenticate: DPoP ...` (+ `DPoP-Nonce`) for a DPoP one (RFC 9449 7.1). */
     BEAST_OAUTH_DECL http_response make_error(bearer_result const& result, http_request const& req) const;
 
     server_core const& core() const noexcept { return *core_; }

@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_ENDPOINTS_TOKEN_HPP
 
 #include <beast_oauth/config.hpp>
+#include <beast_oauth/dpop.hpp>
 #include <beast_oauth/endpoints/client_authentication.hpp>
 #include <beast_oauth/grants/grant_handler.hpp>
 #include <boost/asio/coroutine.hpp>
@@ -59,6 +60,9 @@ public:
         std::string grant_type_;
         std::unique_ptr<grant_request> grant_req_;
         std::unique_ptr<grant_algorithm> grant_;
+        std::optional<dpop_proof> dpop_; // RFC 9449 5
+        std::string dpop_key_;
+        store_op dpop_op_;
     };
 
     /// Answers a token request with synchronous stores.
@@ -70,7 +74,8 @@ private:
     std::map<std::string, std::shared_ptr<grant_handler const>, std::less<>> grants_;
 };
 
-/** Writes a successful token response (RFC 6749 5.1): `Cache-Control: no-store`, the
+/** Writes a successful token response (RFC 6749 5.1); `token_type` is `DPoP` for a bound
+    access token (RFC 9449 5): `Cache-Control: no-store`, the
     configured `user_id` field, the vendor hook's extra fields; audits `token_issued`. */
 BEAST_OAUTH_DECL http_response render_token_response(server_core const& core, http_request const& req,
                                                      request_context const& ctx, client const& c,

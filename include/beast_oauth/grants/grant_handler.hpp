@@ -29,6 +29,8 @@ struct token_response
     std::string subject;
     /// The grant the tokens belong to (for the audit event).
     std::string grant_id;
+    /// The access token is DPoP-bound (RFC 9449 5): `token_type` is `DPoP`.
+    bool dpop_bound = false;
 };
 
 class token_issuer;
@@ -45,6 +47,9 @@ struct grant_request
     request_context const& ctx;
     /// Makes and describes tokens.
     token_issuer const& issuer;
+    /** The JWK thumbprint of the request's valid DPoP proof (RFC 9449 5), empty without one:
+        bind the access token to it (`token_record::jkt`) and set `token_response::dpop_bound`. */
+    std::string_view dpop_jkt = {};
 };
 
 /** One token request in progress: a sans-io algorithm. `step()` returns the next store call

@@ -128,6 +128,23 @@ BEAST_OAUTH_DECL void sync_store_adapter::async_trim_access_tokens(std::string_v
     detail::complete_sync(std::move(h), [&] { detail::adapted(tokens_).trim_access_tokens(grant_id, keep); });
 }
 
+BEAST_OAUTH_DECL void async_token_store::async_claim_dpop_jti(std::string_view, time_point, std::size_t,
+                                                              completion_handler<void(std::exception_ptr, dpop_jti_status)> h)
+{
+    detail::complete_sync(std::move(h), []() -> std::tuple<dpop_jti_status> {
+        throw std::logic_error("beast_oauth: this async_token_store has no DPoP replay cache");
+    });
+}
+
+BEAST_OAUTH_DECL void sync_store_adapter::async_claim_dpop_jti(std::string_view key, time_point expires_at,
+                                                               std::size_t capacity,
+                                                               completion_handler<void(std::exception_ptr, dpop_jti_status)> h)
+{
+    detail::complete_sync(std::move(h), [&] {
+        return std::make_tuple(detail::adapted(tokens_).claim_dpop_jti(key, expires_at, capacity));
+    });
+}
+
 BEAST_OAUTH_DECL void sync_store_adapter::async_authenticate(
     std::string_view username, std::string_view password,
     completion_handler<void(std::exception_ptr, std::optional<user_identity>)> h)

@@ -47,6 +47,7 @@ struct async_bearer_state
     std::string authorization;
     std::string scope;
     std::optional<bearer_result> refused;
+    resource_dpop dpop; // RFC 9449 7
     bearer_validator::algorithm algo;
     request_timer timer;
 
@@ -54,7 +55,8 @@ struct async_bearer_state
         : authorization(req[boost::beast::http::field::authorization])
         , scope(required_scope)
         , refused(bearer_validator::check_single_method(req, required_scope))
-        , algo(v, authorization, scope)
+        , dpop(v.dpop_context(req))
+        , algo(v, authorization, scope, &dpop)
         , timer(v.core().options())
     {
     }
@@ -193,14 +195,14 @@ auto async_validate_bearer(authorization_server const& server, http_request cons
 {
     return boost::asio::async_initiate<CompletionToken, void(bearer_result)>(
         [&server](auto handler, std::string authorization, std::string scope, std::optional<bearer_result> refused,
-                  Executor ex) {
+                  resource_dpop dpop, Executor ex) {
             auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler, ex));
             boost::asio::post(ex, [&server, authorization = std::move(authorization), scope = std::move(scope),
-                                   refused = std::move(refused), handler = std::move(handler),
+                                   refused = std::move(refused), dpop = std::move(dpop), handler = std::move(handler),
                                    work = std::move(work)]() mutable {
                 if(refused)
                     detail::request_timer(server.options()).finish_bearer(*refused);
-                bearer_result r = refused ? std::move(*refused) : server.validate_bearer(authorization, scope);
+                bearer_result r = refused ? std::move(*refused) : server.bearer().validate(authorization, scope, &dpop);
                 auto handler_ex = work.get_executor();
                 boost::asio::post(handler_ex, [handler = std::move(handler), r = std::move(r)]() mutable {
                     std::move(handler)(std::move(r));
@@ -208,7 +210,8 @@ auto async_validate_bearer(authorization_server const& server, http_request cons
             });
         },
         token, std::string(req[boost::beast::http::field::authorization]), std::string(required_scope),
-        bearer_validator::check_single_method(req, required_scope), std::move(work_executor));
+        bearer_validator::check_single_method(req, required_scope), server.bearer().dpop_context(req),
+        std::move(work_executor));
 }
 
 } // namespace beast_oauth

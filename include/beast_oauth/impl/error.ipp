@@ -58,6 +58,8 @@ BEAST_OAUTH_DECL std::string_view wire_name(error e) noexcept
     case error::insufficient_scope: return "insufficient_scope";
     case error::invalid_request_uri: return "invalid_request_uri";
     case error::request_uri_not_supported: return "request_uri_not_supported";
+    case error::invalid_dpop_proof: return "invalid_dpop_proof";
+    case error::use_dpop_nonce: return "use_dpop_nonce";
     }
     return "server_error";
 }

@@ -14,6 +14,8 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <stdexcept>
 
@@ -108,6 +110,47 @@ BEAST_OAUTH_DECL signing_key signing_key::from_secret(std::string secret, std::s
     k.alg_ = jws_alg::hs256;
     k.hmac_ = std::make_shared<detail::hmac_sha256_key const>(secret);
     OPENSSL_cleanse(secret.data(), secret.size());
+    return k;
+}
+
+BEAST_OAUTH_DECL signing_key signing_key::from_public_jwk(boost::json::object const& jwk, jws_alg alg)
+{
+    auto str = [&jwk](char const* k) -> std::string_view {
+        auto const* v = jwk.if_contains(k);
+        return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+    };
+    // Private members of EC/OKP (d), RSA (d, p, q, dp, dq, qi, oth) and oct (k) keys.
+    for(auto const* m : {"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+        if(jwk.contains(m))
+            throw std::invalid_argument("beast_oauth: the JWK carries a private key member");
+    std::string x, y;
+    EVP_PKEY* p = nullptr;
+    if(alg == jws_alg::eddsa && str("kty") == "OKP" && str("crv") == "Ed25519" &&
+       detail::base64url_decode(str("x"), x) && x.size() == 32)
+        p = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, reinterpret_cast<unsigned char const*>(x.data()),
+                                        x.size());
+    else if(alg == jws_alg::es256 && str("kty") == "EC" && str("crv") == "P-256" &&
+            detail::base64url_decode(str("x"), x) && x.size() == 32 && detail::base64url_decode(str("y"), y) &&
+            y.size() == 32)
+    {
+        // An uncompressed point (SEC 1 2.3.3); OpenSSL refuses one that is not on the curve.
+        std::string point = "\x04" + x + y;
+        std::unique_ptr<EVP_PKEY_CTX, void (*)(EVP_PKEY_CTX*)> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr),
+                                                                   EVP_PKEY_CTX_free);
+        char group[] = "P-256";
+        OSSL_PARAM params[] = {
+            OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
+            OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
+            OSSL_PARAM_construct_end()};
+        if(!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+           EVP_PKEY_fromdata(ctx.get(), &p, EVP_PKEY_PUBLIC_KEY, params) != 1)
+            p = nullptr;
+    }
+    if(!p)
+        throw std::invalid_argument("beast_oauth: not a public JWK for this algorithm");
+    signing_key k;
+    k.alg_ = alg;
+    k.pkey_.reset(p, detail::pkey_deleter{});
     return k;
 }
 

@@ -424,5 +424,6 @@ BEAST_OAUTH_DECL std::size_t memory_store::token_count() const
 // The rest of the store, so one include of this file (compiled mode) still compiles it all.
 #include <beast_oauth/impl/memory_store_grants.ipp>
 #include <beast_oauth/impl/memory_user_store.ipp>
+#include <beast_oauth/impl/memory_store_dpop.ipp>
 
 #endif

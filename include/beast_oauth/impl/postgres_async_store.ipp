@@ -242,6 +242,32 @@ BEAST_OAUTH_DECL void postgres_async_store::async_rotate_refresh_token(
     });
 }
 
+BEAST_OAUTH_DECL void postgres_async_store::async_claim_dpop_jti(
+    std::string_view key, time_point expires_at, std::size_t capacity,
+    completion_handler<void(std::exception_ptr, dpop_jti_status)> h)
+{
+    auto st = state_;
+    detail::pg_launch(st, std::move(h), [st, key, expires_at, capacity](detail::pg_session::ptr const& s, auto finish) {
+        auto const t = st->now();
+        // One statement purges, counts and inserts; no row back: replayed or full (postgres_store_dpop.ipp).
+        s->run(detail::pg_sql::dpop_claim,
+               detail::pg_params().add(key).add(expires_at).add(t).add(static_cast<std::int64_t>(capacity)),
+               [st, key, t, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
+                   if(r.rows() == 1)
+                   {
+                       s2->close();
+                       detail::pg_after_write(st);
+                       return finish(nullptr, dpop_jti_status::claimed);
+                   }
+                   s2->run(detail::pg_sql::dpop_seen, detail::pg_params().add(key).add(t),
+                           [finish](detail::pg_session::ptr const& s3, detail::pg_result seen) {
+                               s3->close();
+                               finish(nullptr, seen.rows() == 1 ? dpop_jti_status::replayed : dpop_jti_status::full);
+                           });
+               });
+    });
+}
+
 } // namespace beast_oauth
 
 #endif

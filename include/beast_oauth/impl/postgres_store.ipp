@@ -345,4 +345,7 @@ BEAST_OAUTH_DECL std::size_t postgres_store::token_count() const
 
 } // namespace beast_oauth
 
+// The replay cache, so one include of this file (compiled mode) still compiles the whole store.
+#include <beast_oauth/impl/postgres_store_dpop.ipp>
+
 #endif

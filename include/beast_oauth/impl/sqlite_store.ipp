@@ -338,5 +338,6 @@ BEAST_OAUTH_DECL void sqlite_store::trim_access_tokens(std::string_view grant_id
 
 // The rest of the store, so one include of this file (compiled mode) still compiles it all.
 #include <beast_oauth/impl/sqlite_store_grants.ipp>
+#include <beast_oauth/impl/sqlite_store_dpop.ipp>
 
 #endif

@@ -35,6 +35,7 @@ BEAST_OAUTH_DECL void perform(store_op& op, store_set const& s)
     case k::revoke_access_tokens: detail::need(s.tokens).revoke_access_tokens(op.key, op.key2); return;
     case k::trim_access_tokens: detail::need(s.tokens).trim_access_tokens(op.key, op.keep); return;
     case k::authenticate: op.user = detail::need(s.users).authenticate(op.key, op.key2); return;
+    case k::claim_dpop_jti: op.jti = detail::need(s.tokens).claim_dpop_jti(op.key, op.expires_at, op.keep); return;
     }
 }
 

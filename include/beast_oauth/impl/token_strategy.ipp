@@ -73,6 +73,8 @@ BEAST_OAUTH_DECL std::string token_strategy::make_access_token(token_record& at,
     claims["jti"] = at.signature;
     if(!at.scope.empty())
         claims["scope"] = at.scope;
+    if(!at.jkt.empty())
+        claims["cnf"] = boost::json::object{{"jkt", at.jkt}}; // RFC 9449 6.1
     return jws_sign(*o.signing_keys->active(), detail::access_jwt_typ, claims);
 }
 
@@ -101,6 +103,8 @@ BEAST_OAUTH_DECL token_strategy::presented_access token_strategy::read_access_to
     rec->subject = detail::claim_string(c, "sub");
     rec->client_id = detail::claim_string(c, "client_id");
     rec->scope = detail::claim_string(c, "scope");
+    if(auto const* cnf = c.if_contains("cnf"); cnf && cnf->is_object())
+        rec->jkt = detail::claim_string(cnf->as_object(), "jkt");
     auto aud = o.jwt_audience.empty() ? o.issuer : o.jwt_audience;
     if(detail::claim_string(c, "iss") != o.issuer || detail::claim_string(c, "aud") != aud ||
        rec->signature.size() != 43 || rec->subject.empty() || rec->client_id.empty() ||

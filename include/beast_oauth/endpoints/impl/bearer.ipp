@@ -4,6 +4,7 @@
 // Bearer token usage, RFC 6750 2.1 (Authorization header), 2 (one method), 3 (WWW-Authenticate).
 
 #include <beast_oauth/endpoints/bearer.hpp>
+#include <beast_oauth/detail/dpop_check.hpp>
 #include <beast_oauth/detail/http_util.hpp>
 #include <beast_oauth/detail/request_timer.hpp>
 #include <beast_oauth/params.hpp>
@@ -68,10 +69,11 @@ BEAST_OAUTH_DECL bearer_validator::bearer_validator(std::shared_ptr<server_core 
 }
 
 BEAST_OAUTH_DECL bearer_validator::algorithm::algorithm(bearer_validator const& v, std::string_view authorization,
-                                                        std::string_view required_scope)
+                                                        std::string_view required_scope, resource_dpop const* dpop)
     : v_(v)
     , authorization_(authorization)
     , required_scope_(required_scope)
+    , dpop_(dpop)
 {
     r_.required_scope = std::string(required_scope);
 }
@@ -83,15 +85,42 @@ BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::done(error e, std::strin
     return nullptr;
 }
 
-BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::finish(std::shared_ptr<token_record const> token)
+BEAST_OAUTH_DECL bool bearer_validator::algorithm::check(std::shared_ptr<token_record const> const& token)
 {
     if(!token || token->kind != token_kind::access)
-        return done(error::invalid_token, "the access token is invalid or revoked");
+        return done(error::invalid_token, "the access token is invalid or revoked"), false;
     if(v_.core().now() >= token->expires_at)
-        return done(error::invalid_token, "the access token expired");
+        return done(error::invalid_token, "the access token expired"), false;
+    // RFC 9449 7.1: the proof's key is the token's; 7.2: a bound token is never a bearer token.
+    if(proof_ && token->jkt != proof_->jkt)
+        return done(error::invalid_token, token->jkt.empty() ? "the access token is not DPoP-bound"
+                                                             : "the DPoP proof is signed by another key than the token's"),
+               false;
+    if(!proof_ && !token->jkt.empty())
+    {
+        r_.dpop = true;
+        return done(error::invalid_token, "a DPoP-bound access token must be sent with the DPoP scheme"), false;
+    }
     if(!required_scope_.empty() && !scope_includes(token->scope, required_scope_))
-        return done(error::insufficient_scope, "the access token lacks the required scope");
-    r_.token = std::move(token);
+        return done(error::insufficient_scope, "the access token lacks the required scope"), false;
+    return true;
+}
+
+BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::check_proof(std::string_view token)
+{
+    // RFC 9449 7.1: one proof for this method and URL, with ath of this token.
+    if(!dpop_ || dpop_->proof.empty())
+        return done(error::invalid_dpop_proof, "the DPoP header is missing");
+    if(dpop_->repeated)
+        return done(error::invalid_dpop_proof, "more than one DPoP header");
+    auto p = detail::check_dpop(v_.core(), dpop_->proof, dpop_->method, dpop_->url, token);
+    if(!p)
+    {
+        if(p.error().err == error::use_dpop_nonce)
+            r_.dpop_nonce = detail::dpop_nonce(v_.core());
+        return done(p.error().err, p.error().description);
+    }
+    proof_ = std::move(*p);
     return nullptr;
 }
 
@@ -101,6 +130,7 @@ BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::step()
     {
         {
             std::string_view scheme, credentials;
+            bool const dpop_on = detail::dpop_enabled(v_.core().options());
             if(authorization_.empty())
                 return done(error::invalid_token, "no access token"); // RFC 6750 3.1: no error attribute
             if(!detail::split_authorization(authorization_, scheme, credentials))
@@ -112,9 +142,11 @@ BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::step()
                 }
                 return done(error::invalid_token, "no access token");
             }
-            if(!detail::iequals(scheme, "Bearer"))
+            bool const dpop_scheme = dpop_on && detail::iequals(scheme, "DPoP");
+            if(!dpop_scheme && !detail::iequals(scheme, "Bearer"))
                 return done(error::invalid_token, "no access token"); // another scheme: no Bearer credentials
             r_.credentials_present = true;
+            r_.dpop = dpop_scheme;
             presented_ = v_.tokens_->read_access_token(credentials);
             // A genuine opaque token (its HMAC verifies) is b64token by construction: the syntax
             // check only runs to name what is wrong with one that does not verify.
@@ -122,19 +154,41 @@ BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::step()
                 return done(error::invalid_request, "the Bearer credentials are malformed");
             if(presented_.key.empty())
                 return done(error::invalid_token, presented_.why);
-            if(presented_.claims)
+            if(dpop_scheme)
             {
-                if(v_.core().now() >= presented_.claims->expires_at)
-                    return done(error::invalid_token, "the access token expired");
-                if(!presented_.needs_lookup)
-                    return finish(std::move(presented_.claims));
+                check_proof(credentials);
+                if(!proof_)
+                    return nullptr;
             }
+            if(presented_.claims && v_.core().now() >= presented_.claims->expires_at)
+                return done(error::invalid_token, "the access token expired");
+            lookup_ = !presented_.claims || presented_.needs_lookup;
+            if(!lookup_)
+                token_ = std::move(presented_.claims);
             op_.what = store_op::kind::find_token;
             op_.key = presented_.key;
         }
         // Opaque: the store has the record; JWT: revocation by jti (jwt_check_revocation).
-        BOOST_ASIO_CORO_YIELD return &op_;
-        return finish(std::move(op_.found));
+        if(lookup_)
+        {
+            BOOST_ASIO_CORO_YIELD return &op_;
+            token_ = std::move(op_.found);
+        }
+        if(!check(token_))
+            return nullptr;
+        if(proof_)
+        {
+            // The replay cache last: only a proof for a valid token bound to its key is
+            // remembered, so filling the cache takes valid DPoP-bound tokens (RFC 9449 11.1).
+            detail::dpop_claim_op(v_.core(), *proof_, dpop_key_, op_);
+            BOOST_ASIO_CORO_YIELD return &op_;
+            if(auto f = detail::dpop_claim_failure(op_.jti))
+            {
+                r_.retry_after = f->retry_after;
+                return done(f->err, f->description);
+            }
+        }
+        r_.token = std::move(token_);
     }
     return nullptr;
 }
@@ -166,10 +220,11 @@ BEAST_OAUTH_DECL bearer_result bearer_validator::store_failure(std::exception_pt
 }
 
 BEAST_OAUTH_DECL bearer_result bearer_validator::validate(std::string_view authorization,
-                                                          std::string_view required_scope) const
+                                                          std::string_view required_scope,
+                                                          resource_dpop const* dpop) const
 {
     detail::request_timer timer(core_->options());
-    algorithm a(*this, authorization, required_scope);
+    algorithm a(*this, authorization, required_scope, dpop);
     try
     {
         run_sync(a, core_->stores());
@@ -218,20 +273,48 @@ BEAST_OAUTH_DECL bearer_result bearer_validator::validate(http_request const& re
         detail::request_timer(core_->options()).finish_bearer(*refused);
         return std::move(*refused);
     }
-    return validate(req[boost::beast::http::field::authorization], required_scope);
+    auto const dpop = dpop_context(req);
+    return validate(req[boost::beast::http::field::authorization], required_scope, &dpop);
+}
+
+BEAST_OAUTH_DECL resource_dpop bearer_validator::dpop_context(http_request const& req, std::string_view url) const
+{
+    resource_dpop d;
+    auto h = detail::read_dpop_header(req);
+    d.proof = std::string(h.value);
+    d.repeated = h.repeated;
+    d.method = std::string(req.method_string());
+    if(!url.empty())
+        d.url = std::string(url);
+    else
+        d.url = detail::issuer_origin(core_->options().issuer) + std::string(req.target());
+    return d;
 }
 
 BEAST_OAUTH_DECL http_response bearer_validator::make_error(bearer_result const& r, http_request const& req) const
 {
     namespace http = boost::beast::http;
     auto const& issuer = core_->options().issuer;
-    auto status = r.credentials_present ? http_status(r.err) : 401u;
+    bool const dpop_error = r.err == error::invalid_dpop_proof || r.err == error::use_dpop_nonce;
+    // RFC 9449 7.1: the DPoP errors of a resource request are 401s.
+    auto status = !r.credentials_present || dpop_error ? 401u : http_status(r.err);
     http_response res{static_cast<http::status>(status), req.version()};
     res.version(req.version());
     res.keep_alive(req.keep_alive());
-    std::string challenge = "Bearer realm=\"" + (issuer.empty() ? std::string("api") : issuer) + "\"";
+    std::string challenge = std::string(r.dpop ? "DPoP" : "Bearer") + " realm=\"" +
+                            (issuer.empty() ? std::string("api") : issuer) + "\"";
+    if(r.dpop)
+    {
+        challenge += ", algs=\"";
+        for(auto a : core_->options().dpop.algorithms)
+            if(a != jws_alg::hs256)
+                (challenge += jws_alg_name(a)) += ' ';
+        if(challenge.back() == ' ')
+            challenge.pop_back();
+        challenge += '"';
+    }
     if(r.credentials_present && (r.err == error::invalid_request || r.err == error::invalid_token ||
-                                 r.err == error::insufficient_scope))
+                                 r.err == error::insufficient_scope || dpop_error))
     {
         challenge += ", error=\"" + std::string(wire_name(r.err)) + "\", error_description=\"" + r.description + "\"";
         if(r.err == error::insufficient_scope && !r.required_scope.empty())
@@ -239,6 +322,8 @@ BEAST_OAUTH_DECL http_response bearer_validator::make_error(bearer_result const&
     }
     if(status == 401 || r.err == error::invalid_request || r.err == error::insufficient_scope)
         res.set(http::field::www_authenticate, challenge);
+    if(r.err == error::use_dpop_nonce && !r.dpop_nonce.empty())
+        res.set("DPoP-Nonce", r.dpop_nonce); // RFC 9449 9
     if(r.err == error::temporarily_unavailable && r.retry_after.count() > 0)
         res.set(http::field::retry_after, std::to_string(r.retry_after.count())); // RFC 9110 10.2.3
     res.set(http::field::content_type, "application/json");

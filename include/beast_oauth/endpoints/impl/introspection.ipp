@@ -64,7 +64,10 @@ BEAST_OAUTH_DECL store_op* introspection_handler::algorithm::step()
                 o["scope"] = record->scope;
                 o["client_id"] = record->client_id;
                 o["sub"] = record->subject;
-                o["token_type"] = record->kind == token_kind::access ? "Bearer" : "refresh_token";
+                o["token_type"] = record->kind == token_kind::access ? (record->jkt.empty() ? "Bearer" : "DPoP")
+                                                                      : "refresh_token";
+                if(!record->jkt.empty())
+                    o["cnf"] = boost::json::object{{"jkt", record->jkt}}; // RFC 9449 6.2
                 o["iat"] = detail::unix_seconds(record->issued_at);
                 if(record->expires_at != time_point::max())
                     o["exp"] = detail::unix_seconds(record->expires_at);

@@ -4,6 +4,7 @@
 // Authorization server metadata (RFC 8414) and the JWKS (RFC 7517).
 
 #include <beast_oauth/endpoints/metadata.hpp>
+#include <beast_oauth/detail/dpop_check.hpp>
 #include <beast_oauth/detail/http_response.hpp>
 #include <beast_oauth/endpoints/token.hpp>
 #include <beast_oauth/failure.hpp>
@@ -66,6 +67,14 @@ BEAST_OAUTH_DECL http_response metadata_handler::handle_metadata(http_request co
     }
     if(options.signing_keys && !options.jwks_path.empty())
         o["jwks_uri"] = iss + options.jwks_path;
+    if(detail::dpop_enabled(options)) // RFC 9449 5.1
+    {
+        boost::json::array algs;
+        for(auto a : options.dpop.algorithms)
+            if(a != jws_alg::hs256)
+                algs.emplace_back(jws_alg_name(a));
+        o["dpop_signing_alg_values_supported"] = std::move(algs);
+    }
     auto res = detail::json_response(req, 200, boost::json::serialize(o));
     res.set(http::field::cache_control, "public, max-age=3600");
     res.erase(http::field::pragma);

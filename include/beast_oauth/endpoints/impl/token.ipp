@@ -5,6 +5,7 @@
 
 #include <beast_oauth/endpoints/token.hpp>
 #include <beast_oauth/endpoints/guard.hpp>
+#include <beast_oauth/detail/dpop_check.hpp>
 #include <beast_oauth/detail/http_response.hpp>
 #include <beast_oauth/grants/authorization_code.hpp>
 #include <beast_oauth/grants/refresh_token.hpp>
@@ -78,15 +79,52 @@ BEAST_OAUTH_DECL store_op* token_handler::algorithm::step()
                                    "grant_type '" + grant_type_.substr(0, 64) + "' is not supported"));
             if(!r.client->allows_grant(grant_type_))
                 return answer_error(fail(error::unauthorized_client, "this client may not use this grant type"));
+            // RFC 9449 5: a valid proof binds the tokens. With DPoP disabled the header is
+            // ignored and Bearer tokens are issued (RFC 9449 5: the client sees token_type).
+            if(detail::dpop_enabled(core.options()))
+            {
+                auto h = detail::read_dpop_header(req_);
+                if(h.repeated)
+                    return answer_error(fail(error::invalid_dpop_proof, "more than one DPoP header"));
+                if(h.present)
+                {
+                    auto p = detail::check_dpop(core, h.value, "POST", core.options().issuer + core.options().token_path, {});
+                    if(!p)
+                    {
+                        answer_error(p.error());
+                        if(p.error().err == error::use_dpop_nonce)
+                            res_.set("DPoP-Nonce", detail::dpop_nonce(core));
+                        return nullptr;
+                    }
+                    dpop_ = std::move(*p);
+                }
+                else if(r.client->dpop_bound_access_tokens)
+                    return answer_error(fail(error::invalid_dpop_proof, "this client must send a DPoP proof"));
+            }
+        }
+        if(dpop_)
+        {
+            // The replay cache last, after every stateless check and before the grant changes
+            // any state: a replayed proof never reaches a code or a refresh token.
+            detail::dpop_claim_op(core, *dpop_, dpop_key_, dpop_op_);
+            BOOST_ASIO_CORO_YIELD return &dpop_op_;
+            if(auto f = detail::dpop_claim_failure(dpop_op_.jti))
+                return answer_error(*f);
+        }
+        {
+            auto const& r = *auth_.result();
             grant_req_ = std::make_unique<grant_request>(
-                grant_request{grant_type_, r.params, *r.client, ctx_, h_.issuer()});
-            grant_ = grant->start(*grant_req_);
+                grant_request{grant_type_, r.params, *r.client, ctx_, h_.issuer(),
+                              dpop_ ? std::string_view(dpop_->jkt) : std::string_view()});
+            grant_ = h_.find_grant(grant_type_)->start(*grant_req_);
         }
         while((next_ = grant_->step()) != nullptr)
             BOOST_ASIO_CORO_YIELD return next_;
         if(!grant_->result())
             return answer_error(grant_->result().error());
         res_ = render_token_response(core, req_, ctx_, *auth_.result()->client, grant_type_, *grant_->result());
+        if(dpop_ && core.options().dpop.require_nonce)
+            res_.set("DPoP-Nonce", detail::dpop_nonce(core)); // RFC 9449 8: the next nonce
     }
     return nullptr;
 }
@@ -118,7 +156,7 @@ BEAST_OAUTH_DECL http_response render_token_response(server_core const& core, ht
         };
         body += "{\"access_token\":";
         body += boost::json::serialize(boost::json::string_view(t.access_token));
-        body += ",\"token_type\":\"Bearer\",\"expires_in\":";
+        body += t.dpop_bound ? ",\"token_type\":\"DPoP\",\"expires_in\":" : ",\"token_type\":\"Bearer\",\"expires_in\":";
         body += std::to_string(t.expires_in);
         if(!t.refresh_token.empty())
             member("refresh_token", t.refresh_token);
@@ -133,7 +171,7 @@ BEAST_OAUTH_DECL http_response render_token_response(server_core const& core, ht
     {
         boost::json::object j;
         j["access_token"] = t.access_token;
-        j["token_type"] = "Bearer";
+        j["token_type"] = t.dpop_bound ? "DPoP" : "Bearer";
         j["expires_in"] = t.expires_in;
         if(!t.refresh_token.empty())
             j["refresh_token"] = t.refresh_token;

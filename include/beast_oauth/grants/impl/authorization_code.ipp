@@ -72,6 +72,7 @@ public:
             {
                 // Issue the tokens (RFC 6749 5.1).
                 at_ = r_.issuer.access_record(rec_.client_id, rec_.subject, rec_.scope, rec_.grant_id);
+                at_.jkt = std::string(r_.dpop_jkt); // RFC 9449 5
                 out_.access_token = r_.issuer.strategy().make_access_token(at_, {});
                 op_ = store_op{};
                 op_.what = store_op::kind::save_token;
@@ -93,6 +94,9 @@ public:
                     rt_.signature = std::move(refresh.signature);
                     rt_.kind = token_kind::refresh;
                     rt_.expires_at = r_.issuer.refresh_expiry(r_.authenticated_client, at_.issued_at);
+                    // RFC 9449 5: a public client's refresh token is bound to the key too.
+                    if(!r_.authenticated_client.is_public())
+                        rt_.jkt.clear();
                     op_ = store_op{};
                     op_.what = store_op::kind::save_token;
                     op_.token = &rt_;
@@ -104,6 +108,7 @@ public:
             out_.scope_changed = rec_.scope_changed;
             out_.subject = rec_.subject;
             out_.grant_id = rec_.grant_id;
+            out_.dpop_bound = !at_.jkt.empty();
             result_ = std::move(out_);
         }
         return nullptr;

@@ -77,6 +77,7 @@ public:
                 decision_ = std::move(*d);
                 at_ = r_.issuer.access_record(r_.authenticated_client.client_id, decision_.subject,
                                                 decision_.scope, random_base64url(16));
+                at_.jkt = std::string(r_.dpop_jkt);
                 out_.access_token = r_.issuer.strategy().make_access_token(at_, {});
                 op_.what = store_op::kind::save_token;
                 op_.token = &at_;
@@ -89,6 +90,7 @@ public:
             out_.scope_changed = decision_.scope_changed;
             out_.subject = decision_.subject;
             out_.grant_id = at_.grant_id;
+            out_.dpop_bound = !at_.jkt.empty();
             result_ = std::move(out_);
         }
         return nullptr;

@@ -43,6 +43,7 @@ public:
             if(auto f = check())
                 return done(std::move(*f));
             at_ = r_.issuer.access_record(old_->client_id, old_->subject, scope_, old_->grant_id);
+            at_.jkt = std::string(r_.dpop_jkt); // RFC 9449 5
             if(!rotates())
             {
                 // Seam's guide: a new access token, the same refresh token.
@@ -69,6 +70,7 @@ public:
                 rt_ = at_;
                 rt_.kind = token_kind::refresh;
                 rt_.scope = old_->scope; // RFC 6749 6: the new refresh token keeps the original scope
+                rt_.jkt = old_->jkt;     // RFC 9449 5: and its key binding
                 rt_.signature = std::move(refresh.signature);
                 rt_.expires_at = r_.issuer.refresh_expiry(r_.authenticated_client, at_.issued_at);
                 rotation_.old_signature = signature_;
@@ -125,6 +127,7 @@ private:
         out_.scope_changed = scope_changed;
         out_.subject = at_.subject;
         out_.grant_id = at_.grant_id;
+        out_.dpop_bound = !at_.jkt.empty();
         result_ = std::move(out_);
         return nullptr;
     }
@@ -145,6 +148,10 @@ private:
             return fail(error::invalid_grant, "the refresh token was issued to another client");
         if(core_.now() >= old_->expires_at)
             return fail(error::invalid_grant, "the refresh token expired");
+        // RFC 9449 5: a bound refresh token needs a proof by the same key.
+        if(!old_->jkt.empty() && old_->jkt != r_.dpop_jkt)
+            return fail(error::invalid_grant, r_.dpop_jkt.empty() ? "the refresh token is DPoP-bound: send a DPoP proof"
+                                                                  : "the refresh token is bound to another DPoP key");
         // A refresh may narrow the scope, never widen it (RFC 6749 6).
         scope_ = old_->scope;
         if(auto requested = r_.params.get("scope"))
@@ -167,6 +174,7 @@ private:
         if(!first || first->kind != token_kind::access)
             return done(fail(error::invalid_grant, "the refresh token was already used"));
         auto const asked = r_.params.get("scope") ? scope_ : old_->scope;
+        at_.jkt = first->jkt; // the first rotation's binding, as its token
         if(r_.issuer.strategy().jwt_access_tokens())
         {
             at_.scope = first->scope;
