@@ -85,6 +85,8 @@ client make_client()
     c.require_pkce = true;
     c.rotation = refresh_rotation::rotate;
     c.may_introspect_any = true;
+    c.require_pushed_authorization_requests = true; // RFC 9126 6 (schema 4)
+    c.dpop_bound_access_tokens = true;              // RFC 9449 5.2 (schema 4)
     return c;
 }
 
@@ -102,6 +104,8 @@ void check_same_client(client const& a, client const& b)
     CHECK(a.require_pkce == b.require_pkce);
     CHECK(a.rotation == b.rotation);
     CHECK(a.may_introspect_any == b.may_introspect_any);
+    CHECK(a.require_pushed_authorization_requests == b.require_pushed_authorization_requests);
+    CHECK(a.dpop_bound_access_tokens == b.dpop_bound_access_tokens);
 }
 
 bool matches(client const& c, std::string const& uri)
@@ -519,6 +523,8 @@ void run_store_conformance(store_factory const& factory)
         c.redirect_uris.clear();
         c.redirect_uris.emplace_back("https://other.example.test/cb");
         c.rotation.reset();
+        c.require_pushed_authorization_requests = false;
+        c.dpop_bound_access_tokens = false;
         s.add_client(c);
         found = s.clients->find_client("seam");
         REQUIRE(found);

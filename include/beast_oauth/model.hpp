@@ -54,7 +54,7 @@ struct client
     /// May introspect any token (a resource server); otherwise only its own tokens (RFC 7662 2.1).
     bool may_introspect_any = false;
     /** Authorization requests for this client must come through the PAR endpoint (RFC 9126 6);
-        refused while the server has no `par_path`. Not kept by the SQL stores' client table yet. */
+        refused while the server has no `par_path`. */
     bool require_pushed_authorization_requests = false;
     /// Must use DPoP (RFC 9449 5.2 `dpop_bound_access_tokens`): a token request without a proof is refused.
     bool dpop_bound_access_tokens = false;

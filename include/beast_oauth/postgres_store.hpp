@@ -84,7 +84,7 @@ class postgres_store : public client_store, public code_store, public token_stor
 {
 public:
     /// The schema version this library writes.
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
     /** Connects with `conninfo` (libpq keyword/value or URI) and migrates the schema.
 

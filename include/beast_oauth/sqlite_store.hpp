@@ -73,7 +73,7 @@ class sqlite_store : public client_store, public code_store, public token_store,
 {
 public:
     /// The schema version this library writes.
-    static constexpr int schema_version = 3;
+    static constexpr int schema_version = 4;
 
     /** Opens (creating it if needed) the database at `path` and migrates its schema.
 

@@ -137,7 +137,9 @@ inline pg_params pg_client_params(client_row const& row)
         .add(std::string_view(row.grant_types))
         .add(row.require_pkce)
         .add(std::string_view(row.rotation))
-        .add(row.may_introspect_any);
+        .add(row.may_introspect_any)
+        .add(row.require_par)
+        .add(row.dpop_bound);
     return p;
 }
 
@@ -155,6 +157,8 @@ inline client_row pg_read_client(pg_result const& r)
     row.require_pkce = r.boolean(0, 7);
     row.rotation = r.text(0, 8);
     row.may_introspect_any = r.boolean(0, 9);
+    row.require_par = r.boolean(0, 10);
+    row.dpop_bound = r.boolean(0, 11);
     return row;
 }
 

@@ -52,6 +52,9 @@ constexpr char const* migrations[] = {
     "ALTER TABLE oauth_tokens ADD COLUMN jkt TEXT NOT NULL DEFAULT '';"
     "CREATE TABLE oauth_dpop_jti (jti_key TEXT PRIMARY KEY, expires_at BIGINT NOT NULL);"
     "CREATE INDEX oauth_dpop_jti_expires ON oauth_dpop_jti (expires_at);",
+    // version 4: a client's own PAR (RFC 9126 6) and DPoP (RFC 9449 5.2) requirements.
+    "ALTER TABLE oauth_clients ADD COLUMN require_par BOOLEAN NOT NULL DEFAULT FALSE;"
+    "ALTER TABLE oauth_clients ADD COLUMN dpop_bound BOOLEAN NOT NULL DEFAULT FALSE;",
 };
 /// The schema version the migrations above produce (postgres_store::schema_version).
 constexpr int schema_version = static_cast<int>(sizeof(migrations) / sizeof(migrations[0]));
@@ -103,14 +106,16 @@ static_assert(grant_revoke_client == grant_codes_client + 1 && code_forget_clien
 
 constexpr char const* text[statement_count] = {
     "INSERT INTO oauth_clients (client_id, name, secret_hash, redirect_uris, allowed_scopes, default_scope,"
-    " grant_types, require_pkce, rotation, may_introspect_any) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    " grant_types, require_pkce, rotation, may_introspect_any, require_par, dpop_bound)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     " ON CONFLICT (client_id) DO UPDATE SET name = EXCLUDED.name, secret_hash = EXCLUDED.secret_hash,"
     " redirect_uris = EXCLUDED.redirect_uris, allowed_scopes = EXCLUDED.allowed_scopes,"
     " default_scope = EXCLUDED.default_scope, grant_types = EXCLUDED.grant_types,"
     " require_pkce = EXCLUDED.require_pkce, rotation = EXCLUDED.rotation,"
-    " may_introspect_any = EXCLUDED.may_introspect_any",
+    " may_introspect_any = EXCLUDED.may_introspect_any, require_par = EXCLUDED.require_par,"
+    " dpop_bound = EXCLUDED.dpop_bound",
     "SELECT client_id, name, secret_hash, redirect_uris, allowed_scopes, default_scope, grant_types,"
-    " require_pkce, rotation, may_introspect_any FROM oauth_clients WHERE client_id = $1",
+    " require_pkce, rotation, may_introspect_any, require_par, dpop_bound FROM oauth_clients WHERE client_id = $1",
     "INSERT INTO oauth_codes (signature, grant_id, client_id, subject, scope, scope_changed, redirect_uri,"
     " redirect_uri_sent, code_challenge, code_challenge_method, issued_at, expires_at, used_at)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)"

@@ -76,14 +76,12 @@ struct client_row
         grant_types, rotation;
     bool require_pkce = false;
     bool may_introspect_any = false;
+    bool require_par = false; // require_pushed_authorization_requests (schema 4)
+    bool dpop_bound = false;  // dpop_bound_access_tokens (schema 4)
 };
 
 inline client_row to_client_row(client const& c)
 {
-    // Fail closed: a requirement the table cannot keep must not silently vanish on reload.
-    if(c.require_pushed_authorization_requests)
-        throw std::invalid_argument("beast_oauth: the SQL stores do not keep a client's require_pushed_authorization_requests "
-                                    "yet; set server_options::require_pushed_authorization_requests instead");
     client_row r;
     r.client_id = c.client_id;
     r.name = c.name;
@@ -98,6 +96,8 @@ inline client_row to_client_row(client const& c)
     r.rotation = !c.rotation ? "" : *c.rotation == refresh_rotation::rotate ? "rotate" : "none";
     r.require_pkce = c.require_pkce;
     r.may_introspect_any = c.may_introspect_any;
+    r.require_par = c.require_pushed_authorization_requests;
+    r.dpop_bound = c.dpop_bound_access_tokens;
     return r;
 }
 
@@ -119,6 +119,8 @@ inline std::shared_ptr<client const> from_client_row(client_row const& r)
         c->rotation = refresh_rotation::none;
     c->require_pkce = r.require_pkce;
     c->may_introspect_any = r.may_introspect_any;
+    c->require_pushed_authorization_requests = r.require_par;
+    c->dpop_bound_access_tokens = r.dpop_bound;
     return c;
 }
 

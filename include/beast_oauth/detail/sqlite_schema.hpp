@@ -58,6 +58,9 @@ constexpr char const* migrations[] = {
     "ALTER TABLE oauth_tokens ADD COLUMN jkt TEXT NOT NULL DEFAULT '';"
     "CREATE TABLE oauth_dpop_jti (jti_key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);"
     "CREATE INDEX oauth_dpop_jti_expires ON oauth_dpop_jti (expires_at);",
+    // version 4: a client's own PAR (RFC 9126 6) and DPoP (RFC 9449 5.2) requirements.
+    "ALTER TABLE oauth_clients ADD COLUMN require_par INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE oauth_clients ADD COLUMN dpop_bound INTEGER NOT NULL DEFAULT 0;",
 };
 static_assert(sizeof(migrations) / sizeof(migrations[0]) == sqlite_store::schema_version,
               "one migration per schema version");
@@ -117,10 +120,10 @@ constexpr char const* text[statement_count] = {
     "COMMIT",
     "ROLLBACK",
     "INSERT OR REPLACE INTO oauth_clients (client_id, name, secret_hash, redirect_uris, allowed_scopes,"
-    " default_scope, grant_types, require_pkce, rotation, may_introspect_any)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    " default_scope, grant_types, require_pkce, rotation, may_introspect_any, require_par, dpop_bound)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     "SELECT client_id, name, secret_hash, redirect_uris, allowed_scopes, default_scope, grant_types,"
-    " require_pkce, rotation, may_introspect_any FROM oauth_clients WHERE client_id = ?1",
+    " require_pkce, rotation, may_introspect_any, require_par, dpop_bound FROM oauth_clients WHERE client_id = ?1",
     "INSERT OR REPLACE INTO oauth_codes (signature, grant_id, client_id, subject, scope, scope_changed,"
     " redirect_uri, redirect_uri_sent, code_challenge, code_challenge_method, issued_at, expires_at, used_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)",

@@ -81,7 +81,9 @@ BEAST_OAUTH_DECL void sqlite_store::add_client(client const& c)
             .bind(7, std::string_view(row.grant_types))
             .bind(8, row.require_pkce)
             .bind(9, std::string_view(row.rotation))
-            .bind(10, row.may_introspect_any);
+            .bind(10, row.may_introspect_any)
+            .bind(11, row.require_par)
+            .bind(12, row.dpop_bound);
         s.run();
     }
     clients_->put(std::make_shared<client const>(c));
@@ -126,6 +128,8 @@ BEAST_OAUTH_DECL std::shared_ptr<client const> sqlite_store::find_client(std::st
         row.require_pkce = s.integer(7) != 0;
         row.rotation = s.text(8);
         row.may_introspect_any = s.integer(9) != 0;
+        row.require_par = s.integer(10) != 0;
+        row.dpop_bound = s.integer(11) != 0;
     }
     auto c = detail::from_client_row(row);
     clients_->put(c);
