@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_ENDPOINTS_AUTHORIZE_HPP
 
 #include <beast_oauth/config.hpp>
+#include <beast_oauth/endpoints/handler_base.hpp>
 #include <beast_oauth/core.hpp>
 #include <beast_oauth/failure.hpp>
 #include <beast_oauth/http_types.hpp>
@@ -27,7 +28,7 @@ namespace beast_oauth {
     Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
     response (`handle`) or reaches the async completion as that response.
 */
-class authorize_handler
+class authorize_handler : public handler_base
 {
 public:
     BEAST_OAUTH_DECL authorize_handler(std::shared_ptr<server_core const> core, std::shared_ptr<token_strategy const> tokens);
@@ -93,12 +94,6 @@ public:
 
     /// Answers with synchronous stores.
     BEAST_OAUTH_DECL http_response handle(http_request const& req, request_context const& ctx = {}) const;
-
-    server_core const& core() const noexcept { return *core_; }
-
-private:
-    std::shared_ptr<server_core const> core_;
-    std::shared_ptr<token_strategy const> tokens_;
 };
 
 } // namespace beast_oauth

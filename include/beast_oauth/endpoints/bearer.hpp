@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_ENDPOINTS_BEARER_HPP
 
 #include <beast_oauth/config.hpp>
+#include <beast_oauth/endpoints/handler_base.hpp>
 #include <beast_oauth/core.hpp>
 #include <beast_oauth/dpop.hpp>
 #include <beast_oauth/error.hpp>
@@ -68,7 +69,7 @@ struct resource_dpop
     Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
     response (`handle`) or reaches the async completion as that response.
 */
-class bearer_validator
+class bearer_validator : public handler_base
 {
 public:
     BEAST_OAUTH_DECL bearer_validator(std::shared_ptr<server_core const> core, std::shared_ptr<token_strategy const> tokens);
@@ -125,12 +126,6 @@ public:
     /** The 400/401/403/503 response with `WWW-Authenticate: Bearer ...` for a failed validation
         (RFC 6750 3), or `WWW-Authenticate: DPoP ...` (+ `DPoP-Nonce`) for a DPoP one (RFC 9449 7.1). */
     BEAST_OAUTH_DECL http_response make_error(bearer_result const& result, http_request const& req) const;
-
-    server_core const& core() const noexcept { return *core_; }
-
-private:
-    std::shared_ptr<server_core const> core_;
-    std::shared_ptr<token_strategy const> tokens_;
 };
 
 } // namespace beast_oauth

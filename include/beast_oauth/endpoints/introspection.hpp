@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_ENDPOINTS_INTROSPECTION_HPP
 
 #include <beast_oauth/config.hpp>
+#include <beast_oauth/endpoints/handler_base.hpp>
 #include <beast_oauth/endpoints/client_authentication.hpp>
 #include <beast_oauth/token_strategy.hpp>
 #include <boost/asio/coroutine.hpp>
@@ -20,7 +21,7 @@ namespace beast_oauth {
     Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
     response (`handle`) or reaches the async completion as that response.
 */
-class introspection_handler
+class introspection_handler : public handler_base
 {
 public:
     BEAST_OAUTH_DECL introspection_handler(std::shared_ptr<server_core const> core,
@@ -41,10 +42,6 @@ public:
 
     /// Answers with synchronous stores.
     BEAST_OAUTH_DECL http_response handle(http_request const& req, request_context const& ctx = {}) const;
-
-private:
-    std::shared_ptr<server_core const> core_;
-    std::shared_ptr<token_strategy const> tokens_;
 };
 
 } // namespace beast_oauth

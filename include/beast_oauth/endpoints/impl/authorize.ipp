@@ -44,8 +44,7 @@ inline oauth_failure authorize_failure(error e, std::string description, bool re
 
 BEAST_OAUTH_DECL authorize_handler::authorize_handler(std::shared_ptr<server_core const> core,
                                                       std::shared_ptr<token_strategy const> tokens)
-    : core_(std::move(core))
-    , tokens_(std::move(tokens))
+    : handler_base(std::move(core), std::move(tokens))
 {
 }
 

@@ -63,8 +63,7 @@ inline bool has_form_param(std::string_view form, std::string_view name)
 
 BEAST_OAUTH_DECL bearer_validator::bearer_validator(std::shared_ptr<server_core const> core,
                                                     std::shared_ptr<token_strategy const> tokens)
-    : core_(std::move(core))
-    , tokens_(std::move(tokens))
+    : handler_base(std::move(core), std::move(tokens))
 {
 }
 

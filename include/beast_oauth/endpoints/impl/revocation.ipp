@@ -11,8 +11,7 @@ namespace beast_oauth {
 
 BEAST_OAUTH_DECL revocation_handler::revocation_handler(std::shared_ptr<server_core const> core,
                                                         std::shared_ptr<token_strategy const> tokens)
-    : core_(std::move(core))
-    , tokens_(std::move(tokens))
+    : handler_base(std::move(core), std::move(tokens))
 {
 }
 

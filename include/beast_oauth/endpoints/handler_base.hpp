@@ -1,0 +1,39 @@
+#ifndef BEAST_OAUTH_ENDPOINTS_HANDLER_BASE_HPP
+#define BEAST_OAUTH_ENDPOINTS_HANDLER_BASE_HPP
+
+#include <beast_oauth/config.hpp>
+#include <memory>
+#include <utility>
+
+namespace beast_oauth {
+
+class server_core;
+class token_strategy;
+
+/** What the handler objects that read tokens share: the immutable @ref server_core and the
+    @ref token_strategy (opaque or JWT, chosen once). Base of @ref authorize_handler,
+    @ref bearer_validator, @ref introspection_handler and @ref revocation_handler.
+
+    @par Thread Safety
+    Immutable after construction; safe to use concurrently.
+*/
+class handler_base
+{
+public:
+    /// The shared core: options, stores, keys, clock, throttle, hooks.
+    server_core const& core() const noexcept { return *core_; }
+
+protected:
+    handler_base(std::shared_ptr<server_core const> core, std::shared_ptr<token_strategy const> tokens) noexcept
+        : core_(std::move(core))
+        , tokens_(std::move(tokens))
+    {
+    }
+
+    std::shared_ptr<server_core const> core_;
+    std::shared_ptr<token_strategy const> tokens_;
+};
+
+} // namespace beast_oauth
+
+#endif
