@@ -13,9 +13,13 @@
 // request_uri sent to a server without PAR.
 // Prints "N passed, N failed"; exits 1 on a failure.
 //
-// ==== DPoP: (RFC 9449) the flow below has marked plug-in points ("// ==== DPoP:") where a
-// DPoP handle goes: oauth4webapi.DPoP(client, keyPair) passed as { DPoP } to the token, refresh
-// and resource requests. That needs the token endpoint to answer token_type "DPoP".
+// DPoP (RFC 9449): the same flow with oauth4webapi's DPoP handle (oauth.DPoP(client, keyPair) as
+// { DPoP } on PAR, code exchange, refresh and resource request): DPoP-bound tokens, a refresh with
+// the same key, "Authorization: DPoP" at GET /intercoms; with dpop_require_nonce, oauth4webapi's
+// nonce retry (isDPoPNonceError, one retry). Refusals, with proofs signed by hand (WebCrypto
+// ES256): a replayed proof (token endpoint and resource), a wrong htu, another key at the
+// resource, no nonce when one is required, a bound token sent as Bearer, a bound refresh token
+// without its key.
 import * as oauth from "oauth4webapi";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -140,11 +144,60 @@ async function signIn(authorizationUrl) {
   return { page, html, post };
 }
 
+// --- DPoP (RFC 9449) helpers: a P-256 key pair, a proof signed by hand (RFC 9449 4.2: compact
+// JWS, typ dpop+jwt, the public JWK in the header; WebCrypto's ECDSA signature is already the
+// JWS R||S form), and oauth4webapi's one nonce retry (RFC 9449 8, 9). ---
+const b64u = (data) => Buffer.from(data).toString("base64url");
+const sha256 = async (text) => b64u(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+const newKeyPair = () => crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+async function handProof(keyPair, htm, htu, { accessToken, nonce, jti = b64u(crypto.getRandomValues(new Uint8Array(16))) } = {}) {
+  const { kty, crv, x, y } = await crypto.subtle.exportKey("jwk", keyPair.publicKey);
+  const header = { typ: "dpop+jwt", alg: "ES256", jwk: { kty, crv, x, y } };
+  const claims = { jti, htm, htu, iat: Math.floor(Date.now() / 1000) };
+  if (accessToken) claims.ath = await sha256(accessToken);
+  if (nonce) claims.nonce = nonce;
+  const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims))}`;
+  const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, keyPair.privateKey,
+                                            new TextEncoder().encode(input));
+  return `${input}.${b64u(signature)}`;
+}
+let nonceRetries = 0;
+// Runs request() and process(response); on use_dpop_nonce (400 body or 401 challenge) oauth4webapi
+// has cached the DPoP-Nonce: run both once more, as its documentation says.
+async function withNonceRetry(request, process = async (r) => r) {
+  try {
+    return await process(await request());
+  } catch (e) {
+    if (!oauth.isDPoPNonceError(e)) throw e;
+    nonceRetries++;
+    return await process(await request());
+  }
+}
+// A hand-made token request: form body, optional DPoP header, optional Basic credentials.
+function tokenPost(as, form, dpop, headers = {}) {
+  if (dpop) headers.dpop = dpop;
+  headers["content-type"] = "application/x-www-form-urlencoded";
+  return clientFetch(as.token_endpoint, { method: "POST", headers, body: new URLSearchParams(form) });
+}
+function resourceGet(port, authorization, dpop) {
+  const headers = { authorization };
+  if (dpop) headers.dpop = dpop;
+  return clientFetch(`http://localhost:${port}/intercoms`, { headers });
+}
+async function errorOf(response) {
+  const text = await response.text();
+  try {
+    return JSON.parse(text).error;
+  } catch {
+    return text;
+  }
+}
+
 // --- one whole flow for one client: authorization request, sign-in, code, token, refresh,
 // resource call; every step checked. Returns the tokens. ---
 // The authorization request: its URL (plain: the parameters in the query; pushed: client_id and
 // the request_uri the PAR endpoint answered) and what the client must remember.
-async function authorizationRequest(as, label, client, clientAuth, { par = false, query = {} } = {}) {
+async function authorizationRequest(as, label, client, clientAuth, { par = false, query = {}, DPoP } = {}) {
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const params = {
@@ -158,9 +211,8 @@ async function authorizationRequest(as, label, client, clientAuth, { par = false
   };
   const url = new URL(as.authorization_endpoint);
   if (par) {
-    // ==== DPoP: RFC 9449 10 binds the code to the key when the PAR request carries a DPoP
-    // proof: pass { DPoP, ...httpOptions } here as well.
-    const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, params, httpOptions);
+    // With DPoP the PAR request carries a proof too (RFC 9449 10.1).
+    const response = await oauth.pushedAuthorizationRequest(as, client, clientAuth, params, { ...httpOptions, DPoP });
     check(`${label}: the PAR endpoint answers 201`, response.status === 201, `status ${response.status}`);
     let pushed;
     const error = await thrown(async () => {
@@ -180,7 +232,12 @@ async function authorizationRequest(as, label, client, clientAuth, { par = false
 }
 
 async function fullFlow(as, port, label, client, clientAuth, options = {}) {
-  const { url: authorizationUrl, verifier, state } = await authorizationRequest(as, label, client, clientAuth, options);
+  // With options.dpop: one key pair and handle for every request of the flow (RFC 9449).
+  const keyPair = options.dpop ? await newKeyPair() : undefined;
+  const DPoP = keyPair ? oauth.DPoP(client, keyPair) : undefined;
+  const requestOptions = { ...httpOptions, DPoP };
+  const { url: authorizationUrl, verifier, state } = await authorizationRequest(as, label, client, clientAuth,
+                                                                                { ...options, DPoP });
 
   const { page, post } = await signIn(authorizationUrl);
   check(`${label}: the sign-in page is shown`, page.status === 200, `status ${page.status}`);
@@ -196,40 +253,42 @@ async function fullFlow(as, port, label, client, clientAuth, options = {}) {
   check(`${label}: oauth4webapi accepts the authorization response (state, iss)`, !authError, String(authError));
   if (!params) return {};
 
-  // ==== DPoP: create the key pair and handle here (const DPoP = oauth.DPoP(client, keyPair)) and
-  // pass { DPoP } in the options of the code exchange, the refresh and the resource request.
-  const tokenResponse = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, CALLBACK, verifier,
-                                                                  httpOptions);
   let tokens;
   const tokenError = await thrown(async () => {
-    tokens = await oauth.processAuthorizationCodeResponse(as, client, tokenResponse);
+    tokens = await withNonceRetry(
+      () => oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, CALLBACK, verifier, requestOptions),
+      (r) => oauth.processAuthorizationCodeResponse(as, client, r));
   });
   check(`${label}: the code redeems for tokens`, !tokenError && !!tokens?.access_token, String(tokenError));
   if (!tokens) return {};
-  // ==== DPoP: expect tokens.token_type === "dpop" once the token endpoint binds tokens.
-  check(`${label}: token_type is bearer`, tokens.token_type === "bearer", tokens.token_type);
+  const tokenType = DPoP ? "dpop" : "bearer"; // oauth4webapi lower-cases token_type
+  check(`${label}: token_type is ${tokenType}`, tokens.token_type === tokenType, tokens.token_type);
   check(`${label}: a refresh token is issued`, typeof tokens.refresh_token === "string");
   check(`${label}: the granted scope is the one asked for`, (tokens.scope ?? "intercoms.read") === "intercoms.read",
         tokens.scope);
 
-  const refreshResponse = await oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token, httpOptions);
   let refreshed;
   const refreshError = await thrown(async () => {
-    refreshed = await oauth.processRefreshTokenResponse(as, client, refreshResponse);
+    refreshed = await withNonceRetry(
+      () => oauth.refreshTokenGrantRequest(as, client, clientAuth, tokens.refresh_token, requestOptions),
+      (r) => oauth.processRefreshTokenResponse(as, client, r));
   });
   check(`${label}: the refresh token yields a new access token`,
         !refreshError && !!refreshed?.access_token && refreshed.access_token !== tokens.access_token, String(refreshError));
   if (!refreshed) return { tokens };
+  if (DPoP) check(`${label}: the refreshed token is DPoP-bound too`, refreshed.token_type === "dpop", refreshed.token_type);
 
-  // ==== DPoP: the resource request carries the DPoP proof ({ DPoP } in the options); the
-  // example's resource server must then accept "Authorization: DPoP <token>" with the proof.
-  const api = await oauth.protectedResourceRequest(refreshed.access_token, "GET",
-                                                   loopback(`http://localhost:${port}/intercoms`), undefined,
-                                                   undefined, httpOptions);
-  const body = api.status === 200 ? await api.json() : await api.text();
-  check(`${label}: GET /intercoms with the refreshed access token`, api.status === 200 &&
-        Array.isArray(body.intercoms) && body.intercoms.length > 0, `${api.status} ${JSON.stringify(body)}`);
-  return { tokens, refreshed };
+  // With DPoP: "Authorization: DPoP <token>" and a proof with ath (RFC 9449 7). The URL is the
+  // server's own name (the proof's htu); customFetch sends it to 127.0.0.1.
+  let api;
+  const apiError = await thrown(async () => {
+    api = await withNonceRetry(() => oauth.protectedResourceRequest(
+      refreshed.access_token, "GET", new URL(`http://localhost:${port}/intercoms`), undefined, undefined, requestOptions));
+  });
+  const body = api?.status === 200 ? await api.json() : await api?.text();
+  check(`${label}: GET /intercoms with the refreshed access token`, !apiError && api.status === 200 &&
+        Array.isArray(body.intercoms) && body.intercoms.length > 0, `${apiError} ${api?.status} ${JSON.stringify(body)}`);
+  return { tokens, refreshed, keyPair, DPoP };
 }
 
 // A refused authorization request: an error page (400), never a redirect to the client.
@@ -332,6 +391,120 @@ try {
     const { url } = await authorizationRequest(as, "expiry", seam, seamAuth, { par: true });
     await new Promise((r) => setTimeout(r, 2100)); // past the 1 s lifetime (whole seconds)
     await refused("expired request_uri", url, "expired");
+  }
+
+  // 4. DPoP (RFC 9449), on in the strict profile: oauth4webapi's DPoP handle through PAR, code,
+  //    refresh and resource, for a public and a confidential client; then the refusals.
+  {
+    const port = await startServer(configWith({ profile: "strict" }));
+    const as = await discover(port);
+    check("DPoP: ES256 advertised", as.dpop_signing_alg_values_supported?.includes("ES256"),
+          JSON.stringify(as.dpop_signing_alg_values_supported));
+    nonceRetries = 0;
+    const { refreshed, keyPair, DPoP } = await fullFlow(as, port, "DPoP public client", nativeApp, oauth.None(),
+                                                        { par: true, dpop: true });
+    await fullFlow(as, port, "DPoP confidential client", seam, seamAuth, { par: true, dpop: true });
+    check("DPoP: no nonce asked for when not required", nonceRetries === 0, `${nonceRetries} retries`);
+    if (!refreshed) throw new Error("the DPoP flow gave no tokens");
+    const at = refreshed.access_token;
+    const api = `http://localhost:${port}/intercoms`;
+    const challenge = (r) => r.headers.get("www-authenticate") || "";
+
+    // RFC 9449 7.2: a bound token sent as Bearer is refused; the challenge names DPoP.
+    {
+      const r = await resourceGet(port, `Bearer ${at}`);
+      check("DPoP: a bound token sent as Bearer -> 401 invalid_token with a DPoP challenge",
+            r.status === 401 && challenge(r).startsWith("DPoP") && challenge(r).includes('error="invalid_token"'),
+            `${r.status} ${challenge(r)}`);
+    }
+    // RFC 9449 7.1: the proof's key must be the token's (cnf.jkt): another key's valid proof is refused.
+    {
+      const r = await resourceGet(port, `DPoP ${at}`, await handProof(await newKeyPair(), "GET", api, { accessToken: at }));
+      check("DPoP: a proof by another key at the resource -> 401 invalid_token with a DPoP challenge",
+            r.status === 401 && challenge(r).startsWith("DPoP") && challenge(r).includes('error="invalid_token"'),
+            `${r.status} ${challenge(r)}`);
+    }
+    // RFC 9449 4.3 (htu): a proof made for another URL.
+    {
+      const r = await resourceGet(port, `DPoP ${at}`,
+                                  await handProof(keyPair, "GET", `http://localhost:${port}/other`, { accessToken: at }));
+      check("DPoP: a proof for another htu at the resource -> 401 invalid_dpop_proof",
+            r.status === 401 && challenge(r).startsWith("DPoP") && challenge(r).includes('error="invalid_dpop_proof"'),
+            `${r.status} ${challenge(r)}`);
+    }
+    // RFC 9449 11.1: a replayed proof (same jti) at the resource.
+    {
+      const proof = await handProof(keyPair, "GET", api, { accessToken: at });
+      const first = await resourceGet(port, `DPoP ${at}`, proof);
+      check("DPoP: a hand-made proof is accepted at the resource", first.status === 200, String(first.status));
+      const second = await resourceGet(port, `DPoP ${at}`, proof);
+      check("DPoP: the same proof again at the resource -> 401 invalid_dpop_proof",
+            second.status === 401 && challenge(second).startsWith("DPoP") &&
+            challenge(second).includes('error="invalid_dpop_proof"'), `${second.status} ${challenge(second)}`);
+    }
+    // The public client's refresh token is bound (RFC 9449 5): no proof, or another key's, is refused.
+    const refreshForm = (rt) => ({ grant_type: "refresh_token", refresh_token: rt, client_id: "native-app" });
+    {
+      const r = await tokenPost(as, refreshForm(refreshed.refresh_token));
+      check("DPoP: a bound refresh token without a proof -> 400 invalid_grant",
+            r.status === 400 && (await errorOf(r)) === "invalid_grant", String(r.status));
+      const r2 = await tokenPost(as, refreshForm(refreshed.refresh_token),
+                                 await handProof(await newKeyPair(), "POST", as.token_endpoint));
+      check("DPoP: a bound refresh token with another key's proof -> 400 invalid_grant",
+            r2.status === 400 && (await errorOf(r2)) === "invalid_grant", String(r2.status));
+    }
+    // A proof for another URL at the token endpoint (RFC 9449 4.3).
+    {
+      const r = await tokenPost(as, refreshForm(refreshed.refresh_token),
+                                await handProof(keyPair, "POST", `http://localhost:${port}/oauth/other`));
+      check("DPoP: a proof for another htu at the token endpoint -> 400 invalid_dpop_proof",
+            r.status === 400 && (await errorOf(r)) === "invalid_dpop_proof", String(r.status));
+    }
+    // A replayed proof at the token endpoint: refused before the grant runs, so the refresh token
+    // the first request rotated to still works.
+    {
+      const proof = await handProof(keyPair, "POST", as.token_endpoint);
+      const first = await tokenPost(as, refreshForm(refreshed.refresh_token), proof);
+      const firstBody = first.status === 200 ? await first.json() : await first.text();
+      check("DPoP: a hand-made proof refreshes the bound refresh token (token_type DPoP)",
+            first.status === 200 && firstBody.token_type === "DPoP", `${first.status} ${JSON.stringify(firstBody)}`);
+      const second = await tokenPost(as, refreshForm(firstBody.refresh_token), proof);
+      check("DPoP: the same proof again at the token endpoint -> 400 invalid_dpop_proof",
+            second.status === 400 && (await errorOf(second)) === "invalid_dpop_proof", String(second.status));
+      let again;
+      const againError = await thrown(async () => {
+        again = await oauth.processRefreshTokenResponse(as, nativeApp, await oauth.refreshTokenGrantRequest(
+          as, nativeApp, oauth.None(), firstBody.refresh_token, { ...httpOptions, DPoP }));
+      });
+      check("DPoP: the replay consumed nothing: that refresh token still works with a fresh proof",
+            !againError && again?.token_type === "dpop", String(againError));
+    }
+  }
+
+  // 5. DPoP with dpop_require_nonce (RFC 9449 8, 9): oauth4webapi caches the DPoP-Nonce of a
+  //    use_dpop_nonce answer and the request is retried once; a proof without the nonce is refused.
+  {
+    const port = await startServer(configWith({ profile: "strict", dpop_require_nonce: true }));
+    const as = await discover(port);
+    nonceRetries = 0;
+    const { refreshed, keyPair } = await fullFlow(as, port, "DPoP with nonce", nativeApp, oauth.None(),
+                                                  { par: true, dpop: true });
+    check("DPoP with nonce: oauth4webapi retried on use_dpop_nonce", nonceRetries >= 1, `${nonceRetries} retries`);
+    if (!refreshed) throw new Error("the DPoP nonce flow gave no tokens");
+    const form = { grant_type: "refresh_token", refresh_token: refreshed.refresh_token, client_id: "native-app" };
+    const r = await tokenPost(as, form, await handProof(keyPair, "POST", as.token_endpoint));
+    const nonce = r.headers.get("dpop-nonce");
+    check("DPoP with nonce: a proof without nonce -> 400 use_dpop_nonce with a DPoP-Nonce header",
+          r.status === 400 && (await errorOf(r)) === "use_dpop_nonce" && !!nonce, `${r.status} nonce=${nonce}`);
+    const retry = await tokenPost(as, form, await handProof(keyPair, "POST", as.token_endpoint, { nonce }));
+    check("DPoP with nonce: the same request with that nonce succeeds", retry.status === 200, String(retry.status));
+    const at = refreshed.access_token;
+    const res = await resourceGet(port, `DPoP ${at}`,
+                                  await handProof(keyPair, "GET", `http://localhost:${port}/intercoms`, { accessToken: at }));
+    const www = res.headers.get("www-authenticate") || "";
+    check("DPoP with nonce: a resource proof without nonce -> 401 use_dpop_nonce with a DPoP-Nonce header",
+          res.status === 401 && www.startsWith("DPoP") && www.includes('error="use_dpop_nonce"') &&
+          !!res.headers.get("dpop-nonce"), `${res.status} ${www}`);
   }
 } catch (e) {
   failed++;
