@@ -322,6 +322,106 @@ TEST_CASE("RFC 9449 11.1: a full replay cache refuses new proofs (retryable) and
     CHECK(resource(f, "DPoP " + t.access, first).result.err == beast_oauth::error::invalid_dpop_proof);
 }
 
+// The replay cache is one shared, bounded resource: the attacker's side (one source cannot fill
+// it) and the victim's (another client keeps getting in, and a client at a normal pace is never
+// refused by the budget).
+TEST_CASE("RFC 9449 11.1: one address cannot fill the replay cache for the others (token endpoint)", "[dpop][attack]")
+{
+    fixture f(beast_oauth::profile::strict, [](beast_oauth::server_options& o) {
+        o.dpop.replay_cache_capacity = 12;
+        o.dpop.proofs_per_source = {4, std::chrono::seconds(60)};
+    });
+    // A public client needs no secret: anyone can send proofs with made-up codes.
+    auto attacker_key = signing_key::generate(jws_alg::es256, "attacker");
+    auto const victim_address = f.address;
+    f.address = "198.51.100.7";
+    auto bogus = form({{"grant_type", "authorization_code"}, {"code", "made-up"}, {"client_id", "native"},
+                       {"redirect_uri", "http://127.0.0.1:4000/callback"}, {"code_verifier", verifier}});
+    int refused = 0;
+    for(int i = 0; i < 40; ++i)
+    {
+        auto res = token_request(f, bogus, make_proof(f, attacker_key));
+        if(res.result_int() == 429)
+        {
+            ++refused;
+            CHECK(str(json_of(res), "error") == "temporarily_unavailable");
+            CHECK_FALSE(std::string(res[http::field::retry_after]).empty());
+        }
+        else
+            CHECK(str(json_of(res), "error") == "invalid_grant");
+    }
+    CHECK(refused == 36); // four proofs remembered, then refused before they take an entry
+    // Another address (IPv6 in the attacker's /64 counts as one network).
+    f.address = "2001:db8:1:2::1";
+    for(int i = 0; i < 4; ++i)
+        CHECK(token_request(f, bogus, make_proof(f, attacker_key)).result_int() == 400);
+    f.address = "2001:db8:1:2:ffff::2";
+    CHECK(token_request(f, bogus, make_proof(f, attacker_key)).result_int() == 429);
+    // The victim, at its own address: the cache (12) still has room, its flow works.
+    f.address = victim_address;
+    auto key = signing_key::generate(jws_alg::es256, "client");
+    auto t = connect_with_dpop(f, key);
+    CHECK(resource(f, "DPoP " + t.access, make_proof(f, key, {"GET", api_url, 0, {}, {}, {}, nullptr, t.access})).result.ok());
+    // The attacker's budget is earned back with time, one proof per refill.
+    f.address = "198.51.100.7";
+    f.advance(60);
+    CHECK(token_request(f, bogus, make_proof(f, attacker_key)).result_int() == 400);
+    CHECK(token_request(f, bogus, make_proof(f, attacker_key)).result_int() == 429);
+}
+
+TEST_CASE("RFC 9449 11.1: one token's holder cannot fill the replay cache at a resource", "[dpop][attack]")
+{
+    fixture f(beast_oauth::profile::strict, [](beast_oauth::server_options& o) {
+        o.dpop.replay_cache_capacity = 12;
+        o.dpop.proofs_per_source = {5, std::chrono::seconds(60)};
+    });
+    auto attacker_key = signing_key::generate(jws_alg::es256, "attacker");
+    auto victim_key = signing_key::generate(jws_alg::es256, "victim");
+    auto attacker = connect_with_dpop(f, attacker_key); // the attacker owns an account and a token
+    auto victim = connect_with_dpop(f, victim_key);
+    auto proof = [&](signing_key const& k, std::string const& at) {
+        return make_proof(f, k, {"GET", api_url, 0, {}, {}, {}, nullptr, at});
+    };
+    int accepted = 0, refused = 0;
+    for(int i = 0; i < 30; ++i)
+    {
+        auto r = resource(f, "DPoP " + attacker.access, proof(attacker_key, attacker.access));
+        if(r.result.ok())
+            ++accepted;
+        else
+        {
+            ++refused;
+            CHECK(r.result.err == beast_oauth::error::temporarily_unavailable);
+            CHECK(r.response.result_int() == 429);
+            CHECK_FALSE(std::string(r.response[http::field::retry_after]).empty());
+        }
+    }
+    CHECK(accepted == 5);
+    CHECK(refused == 25);
+    // The victim's key has its own budget, and the cache (12) was not filled.
+    for(int i = 0; i < 5; ++i)
+        CHECK(resource(f, "DPoP " + victim.access, proof(victim_key, victim.access)).result.ok());
+}
+
+TEST_CASE("DPoP proof budget: a client at a steady pace is never refused; no address means no shared budget", "[dpop]")
+{
+    fixture f(beast_oauth::profile::strict,
+              [](beast_oauth::server_options& o) { o.dpop.proofs_per_source = {3, std::chrono::seconds(1)}; });
+    auto key = signing_key::generate(jws_alg::es256, "client");
+    auto t = connect_with_dpop(f, key);
+    for(int i = 0; i < 50; ++i)
+    {
+        f.advance(1);
+        REQUIRE(resource(f, "DPoP " + t.access, make_proof(f, key, {"GET", api_url, 0, {}, {}, {}, nullptr, t.access}))
+                    .result.ok());
+    }
+    // A vendor that passes no address: every request would share one budget, a lockout switch;
+    // so there is none at the token endpoint (the cache's capacity still bounds memory).
+    f.address.clear();
+    for(int i = 0; i < 6; ++i)
+        CHECK(connect_with_dpop(f, signing_key::generate(jws_alg::es256, "c" + std::to_string(i))).access.size() > 0);
+}
+
 TEST_CASE("DPoP is off by default in the Seam profile: the header is ignored, metadata is silent", "[dpop]")
 {
     fixture seam(beast_oauth::profile::seam);

@@ -75,6 +75,12 @@ public:
                                                                   request_context const& ctx,
                                                                   std::string_view client_id,
                                                                   std::string_view username) const;
+    /** The DPoP proof budget of one source (@ref dpop_options::proofs_per_source), keyed by
+        `source` ("address:..." or "key:..."): nullopt when it may add one more proof to the
+        replay cache, else the wait. Always nullopt with rate limiting off. */
+    BEAST_OAUTH_DECL std::optional<std::chrono::seconds> dpop_budget_spent(std::string_view source) const;
+    /// Charges one proof that entered the replay cache to `source`.
+    BEAST_OAUTH_DECL void dpop_budget_charge(std::string_view source) const;
     /// Records a failed attempt / a success.
     BEAST_OAUTH_DECL void failed(throttle_attempt const& attempt) const;
     BEAST_OAUTH_DECL void succeeded(throttle_attempt const& attempt) const;
@@ -103,6 +109,7 @@ private:
     detail::hmac_sha256_key rotation_key_;
     token_codec codec_;
     std::optional<authentication_throttle> throttle_;
+    std::shared_ptr<rate_limiter> limiter_; // the throttle's, also the DPoP proof budget's
     std::shared_ptr<detail::verified_secret_cache> secret_cache_;
     bool secure_cookies_ = false;
 };

@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_DPOP_HPP
 
 #include <beast_oauth/config.hpp>
+#include <beast_oauth/rate_limiter.hpp>
 #include <beast_oauth/jwt.hpp>
 #include <beast_oauth/model.hpp>
 #include <boost/system/result.hpp>
@@ -37,6 +38,14 @@ struct dpop_options
         NEW proofs are refused with a retryable 503 until entries expire (after `max_age` +
         `max_skew`); nothing is evicted early, so a replay never becomes possible again. */
     std::size_t replay_cache_capacity = 100000;
+    /** How many NEW proofs one source may add to the replay cache: a client address at the
+        token endpoint, a token's key (`cnf.jkt`) at a resource. The cache is shared by every
+        client, so without this one source could fill it and every other client's proofs would
+        get the 503 above; a spent source gets `429` + `Retry-After`, only that source. The
+        default (120, then one per second) lets one source hold at most about 450 of the
+        cache's entries. Counted in `server_options::rate_limiter`; off with `rate_limiting`
+        off, and at the token endpoint when `request_context::remote_address` is empty. */
+    rate_limit proofs_per_source{120, std::chrono::seconds(1)};
 };
 
 /// What a valid proof says (RFC 9449 4.2).

@@ -79,6 +79,29 @@ inline void dpop_claim_op(server_core const& core, dpop_proof const& p, std::str
     op.keep = core.options().dpop.replay_cache_capacity;
 }
 
+/** The replay cache is shared by every client: a source that has spent its
+    dpop_options::proofs_per_source gets a 429 that concerns it alone, before its proof can
+    take a cache entry (nullopt: it may). `source` names the source (see dpop_address_source). */
+inline std::optional<oauth_failure> dpop_budget_failure(server_core const& core, std::string_view source)
+{
+    auto wait = core.dpop_budget_spent(source);
+    if(!wait)
+        return std::nullopt;
+    auto f = fail(error::temporarily_unavailable, "too many DPoP proofs from this source; retry later", 429);
+    f.retry_after = *wait;
+    return f;
+}
+
+/// A token request's budget source: its address (canonical, IPv6 per network); empty (no
+/// budget: never one shared by every client) when the address is unknown or throttling is off.
+inline std::string dpop_address_source(server_core const& core, request_context const& ctx)
+{
+    auto const* t = core.throttle();
+    if(!t || ctx.remote_address.empty())
+        return {};
+    return "address:" + t->canonical_address(ctx.remote_address);
+}
+
 /// The failure for a claim that did not succeed (nullopt: claimed).
 inline std::optional<oauth_failure> dpop_claim_failure(dpop_jti_status st)
 {

@@ -32,6 +32,8 @@ struct bearer_result
     std::string required_scope;
     /// With `temporarily_unavailable` (the token store threw @ref store_unavailable): its retry hint.
     std::chrono::seconds retry_after{0};
+    /// With `temporarily_unavailable`: the token's key spent its DPoP proof budget (429, not 503).
+    bool rate_limited = false;
     /// The `DPoP` scheme was used or is required (RFC 9449 7.1): the challenge is `DPoP`.
     bool dpop = false;
     /// With `use_dpop_nonce`: the nonce to send in `DPoP-Nonce` (RFC 9449 9).

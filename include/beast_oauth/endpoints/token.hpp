@@ -62,6 +62,7 @@ public:
         std::unique_ptr<grant_algorithm> grant_;
         std::optional<dpop_proof> dpop_; // RFC 9449 5
         std::string dpop_key_;
+        std::string dpop_source_;
         store_op dpop_op_;
     };
 

@@ -59,8 +59,10 @@ BEAST_OAUTH_DECL server_core::server_core(server_options options, store_set stor
     if(jwt && options_.issuer.empty())
         throw std::invalid_argument("beast_oauth: JWT tokens or codes need an issuer");
     if(options_.rate_limiting)
-        throttle_.emplace(options_.rate_limiter ? options_.rate_limiter : std::make_shared<token_bucket_limiter>(),
-                          options_.throttle);
+    {
+        limiter_ = options_.rate_limiter ? options_.rate_limiter : std::make_shared<token_bucket_limiter>();
+        throttle_.emplace(limiter_, options_.throttle);
+    }
     secret_cache_ = std::make_shared<detail::verified_secret_cache>();
     validate_sign_in_page_options(options_.sign_in);
     secure_cookies_ = options_.secure_cookies.value_or(options_.issuer.rfind("https://", 0) == 0);
@@ -118,6 +120,19 @@ BEAST_OAUTH_DECL std::optional<std::chrono::seconds> server_core::throttled(thro
         return std::nullopt;
     audit(audit_event_type::rate_limited, ctx, client_id, {}, username, {}, verdict->reason);
     return verdict->wait;
+}
+
+BEAST_OAUTH_DECL std::optional<std::chrono::seconds> server_core::dpop_budget_spent(std::string_view source) const
+{
+    if(!limiter_ || source.empty())
+        return std::nullopt;
+    return limiter_->check(std::string("dpop|") += source, options_.dpop.proofs_per_source, now());
+}
+
+BEAST_OAUTH_DECL void server_core::dpop_budget_charge(std::string_view source) const
+{
+    if(limiter_ && !source.empty())
+        limiter_->record_failure(std::string("dpop|") += source, options_.dpop.proofs_per_source, now());
 }
 
 BEAST_OAUTH_DECL void server_core::failed(throttle_attempt const& attempt) const

@@ -178,7 +178,14 @@ BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::step()
         if(proof_)
         {
             // The replay cache last: only a proof for a valid token bound to its key is
-            // remembered, so filling the cache takes valid DPoP-bound tokens (RFC 9449 11.1).
+            // remembered (RFC 9449 11.1), and each key adds at most its budget of entries, so
+            // one token's holder cannot fill the cache for every other client.
+            if(auto f = detail::dpop_budget_failure(v_.core(), "key:" + proof_->jkt))
+            {
+                r_.retry_after = f->retry_after;
+                r_.rate_limited = true;
+                return done(f->err, f->description);
+            }
             detail::dpop_claim_op(v_.core(), *proof_, dpop_key_, op_);
             BOOST_ASIO_CORO_YIELD return &op_;
             if(auto f = detail::dpop_claim_failure(op_.jti))
@@ -186,6 +193,7 @@ BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::step()
                 r_.retry_after = f->retry_after;
                 return done(f->err, f->description);
             }
+            v_.core().dpop_budget_charge("key:" + proof_->jkt);
         }
         r_.token = std::move(token_);
     }
@@ -296,7 +304,7 @@ BEAST_OAUTH_DECL http_response bearer_validator::make_error(bearer_result const&
     auto const& issuer = core_->options().issuer;
     bool const dpop_error = r.err == error::invalid_dpop_proof || r.err == error::use_dpop_nonce;
     // RFC 9449 7.1: the DPoP errors of a resource request are 401s.
-    auto status = !r.credentials_present || dpop_error ? 401u : http_status(r.err);
+    auto status = !r.credentials_present || dpop_error ? 401u : r.rate_limited ? 429u : http_status(r.err);
     http_response res{static_cast<http::status>(status), req.version()};
     res.version(req.version());
     res.keep_alive(req.keep_alive());

@@ -105,11 +105,17 @@ BEAST_OAUTH_DECL store_op* token_handler::algorithm::step()
         if(dpop_)
         {
             // The replay cache last, after every stateless check and before the grant changes
-            // any state: a replayed proof never reaches a code or a refresh token.
+            // any state: a replayed proof never reaches a code or a refresh token. A public
+            // client needs no secret, so anyone can send proofs here: each address adds at
+            // most its budget of entries, and cannot fill the cache for the others.
+            dpop_source_ = detail::dpop_address_source(core, ctx_);
+            if(auto f = detail::dpop_budget_failure(core, dpop_source_))
+                return answer_error(*f);
             detail::dpop_claim_op(core, *dpop_, dpop_key_, dpop_op_);
             BOOST_ASIO_CORO_YIELD return &dpop_op_;
             if(auto f = detail::dpop_claim_failure(dpop_op_.jti))
                 return answer_error(*f);
+            core.dpop_budget_charge(dpop_source_);
         }
         {
             auto const& r = *auth_.result();
