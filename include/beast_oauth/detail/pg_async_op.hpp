@@ -31,7 +31,7 @@ struct pg_async_state
     }
 
     postgres_store_options const& options() const noexcept { return pool->options(); }
-    time_point now() const { return options().clock ? options().clock() : std::chrono::system_clock::now(); }
+    time_point now() const { return store_now(options()); }
 
     boost::asio::any_io_executor ex;
     std::shared_ptr<pg_async_pool> pool;
@@ -84,19 +84,18 @@ void pg_launch(std::shared_ptr<pg_async_state> const& st, completion_handler<voi
 /// Every `sweep_every` writes, deletes up to `sweep_batch` expired rows per table, in the background.
 inline void pg_after_write(std::shared_ptr<pg_async_state> const& st)
 {
-    auto const& o = st->options();
-    if(o.sweep_every == 0 || ++st->writes % o.sweep_every != 0)
-        return;
-    auto const now = st->now();
-    auto const kept_until = now - o.replay_window;
-    auto const batch = o.sweep_batch;
-    auto s = std::make_shared<pg_session>(st->pool, boost::asio::make_strand(st->ex));
-    // Best effort: a failure is forgotten, the next sweep catches up.
-    s->start([](std::exception_ptr) {}, [=](pg_session::ptr const& s1) {
-        s1->run(pg_sql::sweep_tokens, pg_sweep_params(now, batch), [=](pg_session::ptr const& s2, pg_result) {
-            s2->run(pg_sql::sweep_codes, pg_sweep_params(kept_until, batch), [=](pg_session::ptr const& s3, pg_result) {
-                s3->run(pg_sql::sweep_grants, pg_sweep_params(kept_until, batch),
-                        [](pg_session::ptr const& s4, pg_result) { s4->close(); });
+    sweep_after_write(st->options(), st->writes, [&st] {
+        auto const now = st->now();
+        auto const kept_until = now - st->options().replay_window;
+        auto const batch = st->options().sweep_batch;
+        auto s = std::make_shared<pg_session>(st->pool, boost::asio::make_strand(st->ex));
+        // Best effort: a failure is forgotten, the next sweep catches up.
+        s->start([](std::exception_ptr) {}, [=](pg_session::ptr const& s1) {
+            s1->run(pg_sql::sweep_tokens, pg_sweep_params(now, batch), [=](pg_session::ptr const& s2, pg_result) {
+                s2->run(pg_sql::sweep_codes, pg_sweep_params(kept_until, batch), [=](pg_session::ptr const& s3, pg_result) {
+                    s3->run(pg_sql::sweep_grants, pg_sweep_params(kept_until, batch),
+                            [](pg_session::ptr const& s4, pg_result) { s4->close(); });
+                });
             });
         });
     });

@@ -25,6 +25,30 @@
 namespace beast_oauth {
 namespace detail {
 
+/// A SQL store's clock: its options' `clock` when set (tests), else the system clock.
+template<class Options>
+time_point store_now(Options const& o)
+{
+    return o.clock ? o.clock() : std::chrono::system_clock::now();
+}
+
+/** After a write: every `sweep_every`-th write calls `sweep()` (which deletes at most
+    `sweep_batch` expired rows). Best effort: the write succeeded, so a failed sweep is
+    forgotten and a later one catches up. */
+template<class Options, class Counter, class Sweep>
+void sweep_after_write(Options const& o, Counter& writes, Sweep&& sweep) noexcept
+{
+    if(o.sweep_every == 0 || ++writes % o.sweep_every != 0)
+        return;
+    try
+    {
+        sweep();
+    }
+    catch(std::exception const&)
+    {
+    }
+}
+
 /// Times are stored as microseconds since the Unix epoch; time_point::max() as INT64_MAX.
 inline std::int64_t to_db_time(time_point t) noexcept
 {

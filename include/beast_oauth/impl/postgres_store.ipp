@@ -47,21 +47,12 @@ BEAST_OAUTH_DECL postgres_store::~postgres_store() = default;
 
 BEAST_OAUTH_DECL time_point postgres_store::now() const
 {
-    return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+    return detail::store_now(options_);
 }
 
 BEAST_OAUTH_DECL void postgres_store::after_write()
 {
-    if(options_.sweep_every == 0 || ++writes_ % options_.sweep_every != 0)
-        return;
-    try
-    {
-        sweep_limited(now(), options_.sweep_batch);
-    }
-    catch(std::exception const&)
-    {
-        // Best effort: the write succeeded; the next sweep will catch up.
-    }
+    detail::sweep_after_write(options_, writes_, [this] { sweep_limited(now(), options_.sweep_batch); });
 }
 
 BEAST_OAUTH_DECL void postgres_store::add_client(client const& c)
