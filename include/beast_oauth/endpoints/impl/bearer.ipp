@@ -146,7 +146,7 @@ BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::step()
                 return done(error::invalid_token, "no access token"); // another scheme: no Bearer credentials
             r_.credentials_present = true;
             r_.dpop = dpop_scheme;
-            presented_ = v_.tokens_->read_access_token(credentials);
+            v_.tokens_->read_access_token(credentials, presented_);
             // A genuine opaque token (its HMAC verifies) is b64token by construction: the syntax
             // check only runs to name what is wrong with one that does not verify.
             if((presented_.key.empty() || token_strategy::looks_like_jwt(credentials)) && !detail::is_b64token(credentials))
