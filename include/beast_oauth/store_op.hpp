@@ -68,6 +68,32 @@ struct store_op
     std::optional<user_identity> user;
     /// Result of claim_dpop_jti.
     dpop_jti_status jti = dpop_jti_status::claimed;
+
+    /** Back to a default-constructed op for the next call, like `*this = store_op{}` but
+        without building and move-assigning a whole temporary (`consumed` holds a code_record
+        of eight strings; that cost a refresh several hundred instructions). `consumed` and
+        `user` are only filled by a driver performing the call `what` names, so they are
+        cleared when `what` is consume_code, claim_code or authenticate. */
+    void reset() noexcept
+    {
+        if(what == kind::consume_code || what == kind::claim_code)
+            consumed = consume_result{};
+        else if(what == kind::authenticate)
+            user.reset();
+        what = kind::find_client;
+        key = {};
+        key2 = {};
+        expires_at = {};
+        keep = 0;
+        code = nullptr;
+        token = nullptr;
+        rotation = nullptr;
+        client.reset();
+        saved = false;
+        found.reset();
+        rotated = rotate_status::not_found;
+        jti = dpop_jti_status::claimed;
+    }
 };
 
 /** The synchronous stores of a server. Any may be null when the server only runs

@@ -48,6 +48,10 @@ public:
     /// Verifies a presented access token's signature and, for JWTs, iss/aud/claims (not expiry).
     BEAST_OAUTH_DECL presented_access read_access_token(std::string_view token) const;
 
+    /// The same into `out`, which must be default-constructed (the bearer check's member: no
+    /// temporary to move-assign and destroy per request).
+    BEAST_OAUTH_DECL void read_access_token(std::string_view token, presented_access& out) const;
+
     /// Whether the text could be an opaque access token or a JWT at all (RFC 6750 b64token).
     BEAST_OAUTH_DECL static bool looks_like_jwt(std::string_view token) noexcept;
 

@@ -72,7 +72,7 @@ inline void dpop_claim_op(server_core const& core, dpop_proof const& p, std::str
 {
     auto d = sha256(p.jkt + "." + p.jti);
     key = base64url_encode(d.data(), d.size());
-    op = store_op{};
+    op.reset();
     op.what = store_op::kind::claim_dpop_jti;
     op.key = key;
     op.expires_at = p.iat + core.options().dpop.max_age + std::chrono::seconds(1);

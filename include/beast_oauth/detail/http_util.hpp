@@ -11,12 +11,18 @@ inline bool iequals(std::string_view a, std::string_view b) noexcept
 {
     if(a.size() != b.size())
         return false;
+    // Equal bytes first (the usual case: "Bearer", "application/json"), then the one way two
+    // different bytes match: the two cases of a letter, 0x20 apart. Same answers as folding
+    // both sides, in fewer instructions: GCC keeps this out of line in the big endpoint
+    // functions, where per-byte folding of both sides was a measurable share of a bearer check.
     for(std::size_t i = 0; i < a.size(); ++i)
     {
-        char x = a[i], y = b[i];
-        if(x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if(y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if(x != y)
+        auto const x = static_cast<unsigned char>(a[i]);
+        auto const y = static_cast<unsigned char>(b[i]);
+        if(x == y)
+            continue;
+        auto const lower = static_cast<unsigned char>(x | 0x20);
+        if((x ^ y) != 0x20 || lower < 'a' || lower > 'z')
             return false;
     }
     return true;

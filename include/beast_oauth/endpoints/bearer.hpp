@@ -84,10 +84,19 @@ public:
         /// `dpop` (null: no DPoP context, so the DPoP scheme fails) outlives the algorithm.
         BEAST_OAUTH_DECL algorithm(bearer_validator const& v, std::string_view authorization,
                                    std::string_view required_scope, resource_dpop const* dpop = nullptr);
+        algorithm(algorithm const&) = delete;
+        algorithm& operator=(algorithm const&) = delete;
         BEAST_OAUTH_DECL store_op* step();
         bearer_result& result() noexcept { return r_; }
 
     private:
+        friend class bearer_validator;
+        // validate(): the result is built in place in the caller's return value rather than
+        // moved out of the algorithm (a shared_ptr and three strings per bearer check).
+        BEAST_OAUTH_DECL algorithm(bearer_validator const& v, std::string_view authorization,
+                                   std::string_view required_scope, resource_dpop const* dpop,
+                                   bearer_result& out) noexcept;
+
         store_op* done(error e, std::string description);
         bool check(std::shared_ptr<token_record const> const& token);
         store_op* check_proof(std::string_view token);
@@ -102,7 +111,8 @@ public:
         std::string dpop_key_;
         bool lookup_ = false;
         store_op op_;
-        bearer_result r_;
+        std::optional<bearer_result> own_; // the result when not built in place
+        bearer_result& r_;
     };
 
     /// Validates a header value with synchronous stores (a store failure comes back as 503).

@@ -81,6 +81,12 @@ BEAST_OAUTH_DECL std::string token_strategy::make_access_token(token_record& at,
 BEAST_OAUTH_DECL token_strategy::presented_access token_strategy::read_access_token(std::string_view token) const
 {
     presented_access p;
+    read_access_token(token, p);
+    return p;
+}
+
+BEAST_OAUTH_DECL void token_strategy::read_access_token(std::string_view token, presented_access& p) const
+{
     auto const& o = core_->options();
     if(!looks_like_jwt(token))
     {
@@ -88,14 +94,14 @@ BEAST_OAUTH_DECL token_strategy::presented_access token_strategy::read_access_to
             p.key = *sig;
         else
             p.why = "the access token is invalid";
-        return p;
+        return;
     }
     p.why = "the access token is invalid";
     if(!o.signing_keys)
-        return p;
+        return;
     auto v = jws_verify(token, *o.signing_keys, detail::access_jwt_typ);
     if(!v.ok())
-        return p;
+        return;
     auto const& c = v.claims;
     auto rec = std::make_shared<token_record>();
     rec->kind = token_kind::access;
@@ -109,12 +115,11 @@ BEAST_OAUTH_DECL token_strategy::presented_access token_strategy::read_access_to
     if(detail::claim_string(c, "iss") != o.issuer || detail::claim_string(c, "aud") != aud ||
        rec->signature.size() != 43 || rec->subject.empty() || rec->client_id.empty() ||
        !detail::claim_seconds(c, "exp", rec->expires_at) || !detail::claim_seconds(c, "iat", rec->issued_at))
-        return p;
+        return;
     p.claims = std::move(rec);
     p.key = p.claims->signature;
     p.needs_lookup = o.jwt_check_revocation;
     p.why.clear();
-    return p;
 }
 
 BEAST_OAUTH_DECL std::optional<std::string> token_strategy::lookup_key(std::string_view token) const

@@ -64,7 +64,7 @@ BEAST_OAUTH_DECL store_op* authorize_handler::algorithm::post_checks()
         res.set(http::field::retry_after, std::to_string(wait->count()));
         return answer(std::move(res));
     }
-    op_ = store_op{};
+    op_.reset();
     op_.what = store_op::kind::authenticate;
     op_.key = username;
     op_.key2 = params_.get_or_empty("password");
@@ -157,7 +157,7 @@ BEAST_OAUTH_DECL store_op* authorize_handler::algorithm::step()
             // RFC 9126 2.2: a request_uri is single use. The sign-in page may be shown again
             // (a reload, a wrong password); one code at most, claimed like a JWT code's jti.
             par_key_ = "par:" + ar_->par_id;
-            op_ = store_op{};
+            op_.reset();
             op_.what = store_op::kind::claim_code;
             op_.key = par_key_;
             op_.key2 = par_key_;
@@ -170,7 +170,7 @@ BEAST_OAUTH_DECL store_op* authorize_handler::algorithm::step()
         location_ = h_.make_code_redirect(*ar_, *who_, code_, save_code_);
         if(save_code_)
         {
-            op_ = store_op{};
+            op_.reset();
             op_.what = store_op::kind::save_code;
             op_.code = &code_;
             BOOST_ASIO_CORO_YIELD return &op_;

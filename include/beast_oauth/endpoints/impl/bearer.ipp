@@ -73,8 +73,21 @@ BEAST_OAUTH_DECL bearer_validator::algorithm::algorithm(bearer_validator const& 
     , authorization_(authorization)
     , required_scope_(required_scope)
     , dpop_(dpop)
+    , own_(std::in_place)
+    , r_(*own_)
 {
     r_.required_scope = std::string(required_scope);
+}
+
+BEAST_OAUTH_DECL bearer_validator::algorithm::algorithm(bearer_validator const& v, std::string_view authorization,
+                                                        std::string_view required_scope, resource_dpop const* dpop,
+                                                        bearer_result& out) noexcept
+    : v_(v)
+    , authorization_(authorization)
+    , required_scope_(required_scope)
+    , dpop_(dpop)
+    , r_(out)
+{
 }
 
 BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::done(error e, std::string description)
@@ -146,7 +159,7 @@ BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::step()
                 return done(error::invalid_token, "no access token"); // another scheme: no Bearer credentials
             r_.credentials_present = true;
             r_.dpop = dpop_scheme;
-            presented_ = v_.tokens_->read_access_token(credentials);
+            v_.tokens_->read_access_token(credentials, presented_);
             // A genuine opaque token (its HMAC verifies) is b64token by construction: the syntax
             // check only runs to name what is wrong with one that does not verify.
             if((presented_.key.empty() || token_strategy::looks_like_jwt(credentials)) && !detail::is_b64token(credentials))
@@ -231,20 +244,21 @@ BEAST_OAUTH_DECL bearer_result bearer_validator::validate(std::string_view autho
                                                           resource_dpop const* dpop) const
 {
     detail::request_timer timer(core_->options());
-    algorithm a(*this, authorization, required_scope, dpop);
+    bearer_result r; // returned in place (NRVO), filled by the algorithm
+    if(!required_scope.empty()) // assign() is an out-of-line call even for nothing
+        r.required_scope.assign(required_scope.data(), required_scope.size());
     try
     {
+        algorithm a(*this, authorization, required_scope, dpop, r);
         run_sync(a, core_->stores());
     }
     catch(...)
     {
-        auto r = store_failure(std::current_exception());
-        r.required_scope = std::string(required_scope);
-        timer.finish_bearer(r);
-        return r;
+        r = store_failure(std::current_exception());
+        r.required_scope.assign(required_scope.data(), required_scope.size());
     }
-    timer.finish_bearer(a.result());
-    return std::move(a.result());
+    timer.finish_bearer(r);
+    return r;
 }
 
 BEAST_OAUTH_DECL std::optional<bearer_result> bearer_validator::check_single_method(http_request const& req,

@@ -50,7 +50,7 @@ BEAST_OAUTH_DECL store_op* revocation_handler::algorithm::step()
             // RFC 7009 2.1: only the client the token was issued to may revoke it.
             if(record_->client_id != auth_.result()->client->client_id)
                 return answer_error(fail(error::unauthorized_client, "the token was issued to another client"));
-            op_ = store_op{};
+            op_.reset();
             op_.what = record_->kind == token_kind::refresh ? store_op::kind::revoke_grant // 2.1: and its access tokens
                                                             : store_op::kind::revoke_token;
             op_.key = record_->kind == token_kind::refresh ? std::string_view(record_->grant_id)

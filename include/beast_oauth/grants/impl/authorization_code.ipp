@@ -52,7 +52,7 @@ public:
             {
                 // RFC 6749 4.1.2 / RFC 9700 4.5: a replayed code revokes what it issued.
                 grant_id_ = op_.consumed.record.grant_id;
-                op_ = store_op{};
+                op_.reset();
                 op_.what = store_op::kind::revoke_grant;
                 op_.key = grant_id_;
                 BOOST_ASIO_CORO_YIELD return &op_;
@@ -74,7 +74,7 @@ public:
                 at_ = r_.issuer.access_record(rec_.client_id, rec_.subject, rec_.scope, rec_.grant_id);
                 at_.jkt = std::string(r_.dpop_jkt); // RFC 9449 5
                 out_.access_token = r_.issuer.strategy().make_access_token(at_, {});
-                op_ = store_op{};
+                op_.reset();
                 op_.what = store_op::kind::save_token;
                 op_.token = &at_;
             }
@@ -97,7 +97,7 @@ public:
                     // RFC 9449 5: a public client's refresh token is bound to the key too.
                     if(!r_.authenticated_client.is_public())
                         rt_.jkt.clear();
-                    op_ = store_op{};
+                    op_.reset();
                     op_.what = store_op::kind::save_token;
                     op_.token = &rt_;
                 }

@@ -39,7 +39,7 @@ BEAST_OAUTH_DECL time_point token_issuer::refresh_expiry(client const& c, time_p
 BEAST_OAUTH_DECL bool token_issuer::limit_access_tokens(token_record const& issued, store_op& op) const
 {
     auto const& o = core_->options();
-    op = store_op{};
+    op.reset();
     op.key = issued.grant_id;
     if(o.revoke_access_tokens_on_refresh)
     {

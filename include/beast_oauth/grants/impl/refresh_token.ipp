@@ -48,7 +48,7 @@ public:
             {
                 // Seam's guide: a new access token, the same refresh token.
                 out_.access_token = r_.issuer.strategy().make_access_token(at_, {});
-                op_ = store_op{};
+                op_.reset();
                 op_.what = store_op::kind::save_token;
                 op_.token = &at_;
                 BOOST_ASIO_CORO_YIELD return &op_;
@@ -78,7 +78,7 @@ public:
                 rotation_.grace = core_.options().refresh_grace;
                 rotation_.new_access = &at_;
                 rotation_.new_refresh = &rt_;
-                op_ = store_op{};
+                op_.reset();
                 op_.what = store_op::kind::rotate_refresh_token;
                 op_.rotation = &rotation_;
             }
@@ -95,7 +95,7 @@ public:
             {
                 // The same pair as the first rotation, with the first one's scope and times,
                 // whatever scope this request asks for: token, introspection and response agree.
-                op_ = store_op{};
+                op_.reset();
                 op_.what = store_op::kind::find_token;
                 op_.key = at_.signature;
                 BOOST_ASIO_CORO_YIELD return &op_;
@@ -104,7 +104,7 @@ public:
             if(op_.rotated == rotate_status::reused)
             {
                 // RFC 9700 4.14.2: a rotated refresh token used again means it leaked.
-                op_ = store_op{};
+                op_.reset();
                 op_.what = store_op::kind::revoke_grant;
                 op_.key = old_->grant_id;
                 BOOST_ASIO_CORO_YIELD return &op_;
