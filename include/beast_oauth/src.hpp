@@ -51,6 +51,7 @@
 #include <beast_oauth/grants/impl/authorization_code.ipp>
 #include <beast_oauth/grants/impl/refresh_token.ipp>
 #include <beast_oauth/endpoints/impl/token.ipp>
+#include <beast_oauth/endpoints/impl/token_lookup.ipp>
 #include <beast_oauth/endpoints/impl/revocation.ipp>
 #include <beast_oauth/endpoints/impl/introspection.ipp>
 #include <beast_oauth/endpoints/impl/par.ipp>

@@ -31,7 +31,7 @@ namespace beast_oauth {
 class authorize_handler : public handler_base
 {
 public:
-    BEAST_OAUTH_DECL authorize_handler(std::shared_ptr<server_core const> core, std::shared_ptr<token_strategy const> tokens);
+    using handler_base::handler_base;
 
     // --- phases (pure, given the client) ---
 

@@ -74,7 +74,7 @@ struct resource_dpop
 class bearer_validator : public handler_base
 {
 public:
-    BEAST_OAUTH_DECL bearer_validator(std::shared_ptr<server_core const> core, std::shared_ptr<token_strategy const> tokens);
+    using handler_base::handler_base;
 
     /** One check as a sans-io algorithm (see @ref store_op): `authorization` (the header's
         value) and `required_scope` must outlive it. */

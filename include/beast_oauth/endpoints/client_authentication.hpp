@@ -60,6 +60,7 @@ public:
     BEAST_OAUTH_DECL store_op* step();
 
     oauth_result<client_request>& result() noexcept { return result_; }
+    oauth_result<client_request> const& result() const noexcept { return result_; }
 
 private:
     server_core const& core_;

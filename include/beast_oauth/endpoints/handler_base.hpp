@@ -20,15 +20,19 @@ class token_strategy;
 class handler_base
 {
 public:
-    /// The shared core: options, stores, keys, clock, throttle, hooks.
-    server_core const& core() const noexcept { return *core_; }
-
-protected:
+    /// A handler over `core`, reading tokens with `tokens` (the handlers inherit this constructor).
     handler_base(std::shared_ptr<server_core const> core, std::shared_ptr<token_strategy const> tokens) noexcept
         : core_(std::move(core))
         , tokens_(std::move(tokens))
     {
     }
+
+    /// The shared core: options, stores, keys, clock, throttle, hooks.
+    server_core const& core() const noexcept { return *core_; }
+    /// The token strategy: opaque or JWT access tokens and codes.
+    token_strategy const& tokens() const noexcept { return *tokens_; }
+
+protected:
 
     std::shared_ptr<server_core const> core_;
     std::shared_ptr<token_strategy const> tokens_;

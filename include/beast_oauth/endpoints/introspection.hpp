@@ -3,12 +3,8 @@
 
 #include <beast_oauth/config.hpp>
 #include <beast_oauth/endpoints/handler_base.hpp>
-#include <beast_oauth/endpoints/client_authentication.hpp>
-#include <beast_oauth/token_strategy.hpp>
-#include <boost/asio/coroutine.hpp>
+#include <beast_oauth/endpoints/token_lookup.hpp>
 #include <memory>
-#include <optional>
-#include <string>
 
 namespace beast_oauth {
 
@@ -24,20 +20,16 @@ namespace beast_oauth {
 class introspection_handler : public handler_base
 {
 public:
-    BEAST_OAUTH_DECL introspection_handler(std::shared_ptr<server_core const> core,
-                                           std::shared_ptr<token_strategy const> tokens);
+    using handler_base::handler_base;
 
     /// One request as a sans-io algorithm (see @ref store_op); `req` and `ctx` outlive it.
-    class algorithm : public authenticated_request
+    class algorithm final : public token_lookup_request
     {
     public:
         BEAST_OAUTH_DECL algorithm(introspection_handler const& h, http_request const& req, request_context const& ctx);
-        BEAST_OAUTH_DECL store_op* step();
 
     private:
-        introspection_handler const& h_;
-        std::optional<std::string> key_;
-        store_op op_;
+        BEAST_OAUTH_DECL store_op* on_record() override;
     };
 
     /// Answers with synchronous stores.

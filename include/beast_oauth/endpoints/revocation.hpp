@@ -3,12 +3,8 @@
 
 #include <beast_oauth/config.hpp>
 #include <beast_oauth/endpoints/handler_base.hpp>
-#include <beast_oauth/endpoints/client_authentication.hpp>
-#include <beast_oauth/token_strategy.hpp>
-#include <boost/asio/coroutine.hpp>
+#include <beast_oauth/endpoints/token_lookup.hpp>
 #include <memory>
-#include <optional>
-#include <string>
 
 namespace beast_oauth {
 
@@ -25,21 +21,17 @@ namespace beast_oauth {
 class revocation_handler : public handler_base
 {
 public:
-    BEAST_OAUTH_DECL revocation_handler(std::shared_ptr<server_core const> core,
-                                        std::shared_ptr<token_strategy const> tokens);
+    using handler_base::handler_base;
 
     /// One request as a sans-io algorithm (see @ref store_op); `req` and `ctx` outlive it.
-    class algorithm : public authenticated_request
+    class algorithm final : public token_lookup_request
     {
     public:
         BEAST_OAUTH_DECL algorithm(revocation_handler const& h, http_request const& req, request_context const& ctx);
-        BEAST_OAUTH_DECL store_op* step();
 
     private:
-        revocation_handler const& h_;
-        std::optional<std::string> key_;
+        BEAST_OAUTH_DECL store_op* on_record() override;
         std::shared_ptr<token_record const> record_;
-        store_op op_;
     };
 
     /// Answers with synchronous stores.

@@ -33,7 +33,33 @@ struct token_response
     bool dpop_bound = false;
 };
 
-class token_issuer;
+/** Makes tokens for grants: access-token records and tokens in the configured format,
+    refresh-token lifetimes, and the per-grant cap.
+
+    @par Thread Safety
+    Immutable; safe to share.
+*/
+class token_issuer
+{
+public:
+    BEAST_OAUTH_DECL token_issuer(std::shared_ptr<server_core const> core, std::shared_ptr<token_strategy const> strategy);
+
+    server_core const& core() const noexcept { return *core_; }
+    token_strategy const& strategy() const noexcept { return *strategy_; }
+
+    /// An access-token record for the grant, issued now, expiring after `access_token_ttl`.
+    BEAST_OAUTH_DECL token_record access_record(std::string_view client_id, std::string_view subject,
+                                                std::string_view scope, std::string_view grant_id) const;
+    /// The expiry of a refresh token issued now to `c` (public clients: `public_refresh_token_ttl`).
+    BEAST_OAUTH_DECL time_point refresh_expiry(client const& c, time_point now) const;
+    /** After a refresh: the store call that bounds the grant's live access tokens
+        (`revoke_access_tokens_on_refresh` or `max_access_tokens_per_grant`); false when none. */
+    BEAST_OAUTH_DECL bool limit_access_tokens(token_record const& issued, store_op& op) const;
+
+private:
+    std::shared_ptr<server_core const> core_;
+    std::shared_ptr<token_strategy const> strategy_;
+};
 
 /// What a grant handler gets: one authenticated token request.
 struct grant_request
@@ -63,7 +89,8 @@ public:
 };
 
 /** A base for grant algorithms written as stackless coroutines (`BOOST_ASIO_CORO_REENTER`):
-    the request, one store_op slot, the result, and `done(failure)`. */
+    the request, one store_op slot, the access token being issued, the result, `done(failure)`
+    and `succeed(...)`. */
 class grant_algorithm_base : public grant_algorithm, protected boost::asio::coroutine
 {
 public:
@@ -72,6 +99,7 @@ public:
 protected:
     explicit grant_algorithm_base(grant_request const& r) noexcept
         : r_(r)
+        , core_(r.issuer.core())
     {
     }
     /// Sets the failure; returns null (the algorithm is done).
@@ -80,9 +108,20 @@ protected:
         result_ = std::move(f);
         return nullptr;
     }
+    /// Starts `at_`: an access token of the grant, bound to the request's DPoP key (RFC 9449 5).
+    BEAST_OAUTH_DECL void begin_access_token(std::string_view client_id, std::string_view subject,
+                                             std::string_view scope, std::string_view grant_id);
+    /// Mints `at_` as a fresh token into the response and returns the store call that saves it.
+    BEAST_OAUTH_DECL store_op* save_access_token();
+    /** The success (RFC 6749 5.1) for `at_`: its lifetime, `scope`, subject and grant, with
+        `refresh_token` (empty: none); returns null (the algorithm is done). */
+    BEAST_OAUTH_DECL store_op* succeed(std::string_view scope, bool scope_changed, std::string refresh_token = {});
 
     grant_request const& r_;
+    server_core const& core_;
     store_op op_;
+    token_record at_;
+    token_response out_;
     oauth_result<token_response> result_{oauth_failure{}};
 };
 
@@ -104,34 +143,6 @@ public:
     virtual std::string_view grant_type() const noexcept = 0;
     /// Starts one request; `r` (and what it refers to) outlives the returned algorithm.
     virtual std::unique_ptr<grant_algorithm> start(grant_request const& r) const = 0;
-};
-
-/** Makes tokens for grants: access-token records and tokens in the configured format,
-    refresh-token lifetimes, and the per-grant cap.
-
-    @par Thread Safety
-    Immutable; safe to share.
-*/
-class token_issuer
-{
-public:
-    BEAST_OAUTH_DECL token_issuer(std::shared_ptr<server_core const> core, std::shared_ptr<token_strategy const> strategy);
-
-    server_core const& core() const noexcept { return *core_; }
-    token_strategy const& strategy() const noexcept { return *strategy_; }
-
-    /// An access-token record for the grant, issued now, expiring after `access_token_ttl`.
-    BEAST_OAUTH_DECL token_record access_record(std::string_view client_id, std::string_view subject,
-                                                std::string_view scope, std::string_view grant_id) const;
-    /// The expiry of a refresh token issued now to `c` (public clients: `public_refresh_token_ttl`).
-    BEAST_OAUTH_DECL time_point refresh_expiry(client const& c, time_point now) const;
-    /** After a refresh: the store call that bounds the grant's live access tokens
-        (`revoke_access_tokens_on_refresh` or `max_access_tokens_per_grant`); false when none. */
-    BEAST_OAUTH_DECL bool limit_access_tokens(token_record const& issued, store_op& op) const;
-
-private:
-    std::shared_ptr<server_core const> core_;
-    std::shared_ptr<token_strategy const> strategy_;
 };
 
 /// What a @ref simple_grant decides: whose token, with which scope.

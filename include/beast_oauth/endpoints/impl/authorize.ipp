@@ -42,12 +42,6 @@ inline oauth_failure authorize_failure(error e, std::string description, bool re
 }
 } // namespace detail
 
-BEAST_OAUTH_DECL authorize_handler::authorize_handler(std::shared_ptr<server_core const> core,
-                                                      std::shared_ptr<token_strategy const> tokens)
-    : handler_base(std::move(core), std::move(tokens))
-{
-}
-
 BEAST_OAUTH_DECL std::string_view authorize_handler::requested_client_id(param_list const& params) const noexcept
 {
     if(auto id = params.get("client_id"))

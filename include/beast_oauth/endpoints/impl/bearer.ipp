@@ -61,12 +61,6 @@ inline bool has_form_param(std::string_view form, std::string_view name)
 }
 } // namespace detail
 
-BEAST_OAUTH_DECL bearer_validator::bearer_validator(std::shared_ptr<server_core const> core,
-                                                    std::shared_ptr<token_strategy const> tokens)
-    : handler_base(std::move(core), std::move(tokens))
-{
-}
-
 BEAST_OAUTH_DECL bearer_validator::algorithm::algorithm(bearer_validator const& v, std::string_view authorization,
                                                         std::string_view required_scope, resource_dpop const* dpop)
     : v_(v)

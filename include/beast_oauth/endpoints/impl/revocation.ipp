@@ -9,46 +9,22 @@
 
 namespace beast_oauth {
 
-BEAST_OAUTH_DECL revocation_handler::revocation_handler(std::shared_ptr<server_core const> core,
-                                                        std::shared_ptr<token_strategy const> tokens)
-    : handler_base(std::move(core), std::move(tokens))
-{
-}
-
 BEAST_OAUTH_DECL revocation_handler::algorithm::algorithm(revocation_handler const& h, http_request const& req,
                                                           request_context const& ctx)
-    : authenticated_request(*h.core_, req, ctx, false)
-    , h_(h)
+    : token_lookup_request(h, req, ctx, false)
 {
 }
 
-BEAST_OAUTH_DECL store_op* revocation_handler::algorithm::step()
+BEAST_OAUTH_DECL store_op* revocation_handler::algorithm::on_record()
 {
     auto const& core = core_;
     BOOST_ASIO_CORO_REENTER(this)
     {
-        while((next_ = auth_.step()) != nullptr)
-            BOOST_ASIO_CORO_YIELD return next_;
-        if(!auth_.result())
-            return answer_error(auth_.result().error());
-        {
-            auto token = auth_.result()->params.get("token");
-            if(!token)
-                return answer_error(fail(error::invalid_request, "token is required"));
-            // token_type_hint is only a hint (RFC 7009 2.1): the prefix tells the kind anyway.
-            key_ = h_.tokens_->lookup_key(*token);
-        }
-        if(key_)
-        {
-            op_.what = store_op::kind::find_token;
-            op_.key = *key_;
-            BOOST_ASIO_CORO_YIELD return &op_;
-            record_ = std::move(op_.found);
-        }
+        record_ = std::move(op_.found);
         if(record_)
         {
             // RFC 7009 2.1: only the client the token was issued to may revoke it.
-            if(record_->client_id != auth_.result()->client->client_id)
+            if(record_->client_id != caller().client_id)
                 return answer_error(fail(error::unauthorized_client, "the token was issued to another client"));
             op_.reset();
             op_.what = record_->kind == token_kind::refresh ? store_op::kind::revoke_grant // 2.1: and its access tokens
@@ -56,7 +32,7 @@ BEAST_OAUTH_DECL store_op* revocation_handler::algorithm::step()
             op_.key = record_->kind == token_kind::refresh ? std::string_view(record_->grant_id)
                                                            : std::string_view(record_->signature);
             BOOST_ASIO_CORO_YIELD return &op_;
-            core.audit(audit_event_type::token_revoked, ctx_, auth_.result()->client->client_id, record_->subject, {},
+            core.audit(audit_event_type::token_revoked, ctx_, caller().client_id, record_->subject, {},
                        record_->grant_id,
                        record_->kind == token_kind::refresh ? "refresh token and its grant" : "access token");
         }

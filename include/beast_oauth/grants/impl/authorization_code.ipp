@@ -17,7 +17,6 @@ class authorization_code_algorithm : public grant_algorithm_base
 public:
     explicit authorization_code_algorithm(grant_request const& r)
         : grant_algorithm_base(r)
-        , core_(r.issuer.core())
     {
     }
 
@@ -69,16 +68,9 @@ public:
                 rec_ = std::move(presented_.record);
             if(auto f = check())
                 return done(std::move(*f));
-            {
-                // Issue the tokens (RFC 6749 5.1).
-                at_ = r_.issuer.access_record(rec_.client_id, rec_.subject, rec_.scope, rec_.grant_id);
-                at_.jkt = std::string(r_.dpop_jkt); // RFC 9449 5
-                out_.access_token = r_.issuer.strategy().make_access_token(at_, {});
-                op_.reset();
-                op_.what = store_op::kind::save_token;
-                op_.token = &at_;
-            }
-            BOOST_ASIO_CORO_YIELD return &op_;
+            // Issue the tokens (RFC 6749 5.1).
+            begin_access_token(rec_.client_id, rec_.subject, rec_.scope, rec_.grant_id);
+            BOOST_ASIO_CORO_YIELD return save_access_token();
             // A replay seen between our consume and this save revoked the grant: the store
             // refuses the token, so it never validates. The response stays a success, exactly
             // as when the replay comes after the save (then the token is revoked afterwards):
@@ -89,7 +81,7 @@ public:
             {
                 {
                     auto refresh = core_.codec().issue(detail::refresh_token_prefix);
-                    out_.refresh_token = std::move(refresh.token);
+                    refresh_token_ = std::move(refresh.token);
                     rt_ = at_;
                     rt_.signature = std::move(refresh.signature);
                     rt_.kind = token_kind::refresh;
@@ -103,13 +95,7 @@ public:
                 }
                 BOOST_ASIO_CORO_YIELD return &op_;
             }
-            out_.expires_in = core_.options().access_token_ttl.count();
-            out_.scope = rec_.scope;
-            out_.scope_changed = rec_.scope_changed;
-            out_.subject = rec_.subject;
-            out_.grant_id = rec_.grant_id;
-            out_.dpop_bound = !at_.jkt.empty();
-            result_ = std::move(out_);
+            return succeed(rec_.scope, rec_.scope_changed, std::move(refresh_token_));
         }
         return nullptr;
     }
@@ -141,12 +127,11 @@ private:
         return std::nullopt;
     }
 
-    server_core const& core_;
     token_strategy::presented_code presented_;
     code_record rec_;
     std::string grant_id_;
-    token_record at_, rt_;
-    token_response out_;
+    token_record rt_;
+    std::string refresh_token_;
 };
 
 } // namespace detail

@@ -54,6 +54,36 @@ BEAST_OAUTH_DECL bool token_issuer::limit_access_tokens(token_record const& issu
     return true;
 }
 
+BEAST_OAUTH_DECL void grant_algorithm_base::begin_access_token(std::string_view client_id, std::string_view subject,
+                                                              std::string_view scope, std::string_view grant_id)
+{
+    at_ = r_.issuer.access_record(client_id, subject, scope, grant_id);
+    at_.jkt = std::string(r_.dpop_jkt);
+}
+
+BEAST_OAUTH_DECL store_op* grant_algorithm_base::save_access_token()
+{
+    out_.access_token = r_.issuer.strategy().make_access_token(at_, {});
+    op_.reset();
+    op_.what = store_op::kind::save_token;
+    op_.token = &at_;
+    return &op_;
+}
+
+BEAST_OAUTH_DECL store_op* grant_algorithm_base::succeed(std::string_view scope, bool scope_changed,
+                                                         std::string refresh_token)
+{
+    out_.refresh_token = std::move(refresh_token);
+    out_.expires_in = core_.options().access_token_ttl.count();
+    out_.scope = std::string(scope);
+    out_.scope_changed = scope_changed;
+    out_.subject = at_.subject;
+    out_.grant_id = at_.grant_id;
+    out_.dpop_bound = !at_.jkt.empty();
+    result_ = std::move(out_);
+    return nullptr;
+}
+
 namespace detail {
 
 // simple_grant's algorithm: decide, issue one access token, save it.
@@ -75,23 +105,13 @@ public:
                 if(!d)
                     return done(std::move(d).error());
                 decision_ = std::move(*d);
-                at_ = r_.issuer.access_record(r_.authenticated_client.client_id, decision_.subject,
-                                                decision_.scope, random_base64url(16));
-                at_.jkt = std::string(r_.dpop_jkt);
-                out_.access_token = r_.issuer.strategy().make_access_token(at_, {});
-                op_.what = store_op::kind::save_token;
-                op_.token = &at_;
+                begin_access_token(r_.authenticated_client.client_id, decision_.subject, decision_.scope,
+                                   random_base64url(16));
             }
-            BOOST_ASIO_CORO_YIELD return &op_;
+            BOOST_ASIO_CORO_YIELD return save_access_token();
             if(!op_.saved)
                 return done(fail(error::invalid_grant, "the authorization grant was revoked"));
-            out_.expires_in = r_.issuer.core().options().access_token_ttl.count();
-            out_.scope = decision_.scope;
-            out_.scope_changed = decision_.scope_changed;
-            out_.subject = decision_.subject;
-            out_.grant_id = at_.grant_id;
-            out_.dpop_bound = !at_.jkt.empty();
-            result_ = std::move(out_);
+            return succeed(decision_.scope, decision_.scope_changed);
         }
         return nullptr;
     }
@@ -99,8 +119,6 @@ public:
 private:
     simple_grant const& grant_;
     grant_decision decision_;
-    token_record at_;
-    token_response out_;
 };
 
 } // namespace detail

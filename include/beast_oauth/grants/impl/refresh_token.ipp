@@ -17,7 +17,6 @@ class refresh_token_algorithm : public grant_algorithm_base
 public:
     explicit refresh_token_algorithm(grant_request const& r)
         : grant_algorithm_base(r)
-        , core_(r.issuer.core())
     {
     }
 
@@ -42,23 +41,18 @@ public:
             old_ = std::move(op_.found);
             if(auto f = check())
                 return done(std::move(*f));
-            at_ = r_.issuer.access_record(old_->client_id, old_->subject, scope_, old_->grant_id);
-            at_.jkt = std::string(r_.dpop_jkt); // RFC 9449 5
+            begin_access_token(old_->client_id, old_->subject, scope_, old_->grant_id);
             if(!rotates())
             {
                 // Seam's guide: a new access token, the same refresh token.
-                out_.access_token = r_.issuer.strategy().make_access_token(at_, {});
-                op_.reset();
-                op_.what = store_op::kind::save_token;
-                op_.token = &at_;
-                BOOST_ASIO_CORO_YIELD return &op_;
+                BOOST_ASIO_CORO_YIELD return save_access_token();
                 if(!op_.saved)
                     return done(fail(error::invalid_grant, "the authorization grant was revoked"));
                 if(r_.issuer.limit_access_tokens(at_, op_))
                 {
                     BOOST_ASIO_CORO_YIELD return &op_;
                 }
-                return finish(std::string(presented_), at_.scope, core_.options().access_token_ttl.count(), scope_changed_);
+                return succeed(at_.scope, scope_changed_, std::string(presented_));
             }
             {
                 // Rotation. The successors are derived from the presented token, so every request
@@ -89,7 +83,7 @@ public:
                 {
                     BOOST_ASIO_CORO_YIELD return &op_;
                 }
-                return finish(new_refresh_, at_.scope, core_.options().access_token_ttl.count(), scope_changed_);
+                return succeed(at_.scope, scope_changed_, std::move(new_refresh_));
             }
             if(op_.rotated == rotate_status::in_grace)
             {
@@ -119,19 +113,6 @@ public:
     }
 
 private:
-    store_op* finish(std::string refresh, std::string const& scope, long long expires_in, bool scope_changed)
-    {
-        out_.refresh_token = std::move(refresh);
-        out_.expires_in = expires_in;
-        out_.scope = scope;
-        out_.scope_changed = scope_changed;
-        out_.subject = at_.subject;
-        out_.grant_id = at_.grant_id;
-        out_.dpop_bound = !at_.jkt.empty();
-        result_ = std::move(out_);
-        return nullptr;
-    }
-
     bool rotates() const
     {
         auto const& c = r_.authenticated_client;
@@ -182,19 +163,18 @@ private:
             at_.expires_at = first->expires_at;
             out_.access_token = r_.issuer.strategy().make_access_token(at_, core_.derive_token(presented_, "access"));
         }
-        return finish(new_refresh_, first->scope, detail::seconds_until(first->expires_at, core_.now()),
-                      scope_changed_ || first->scope != asked);
+        succeed(first->scope, scope_changed_ || first->scope != asked, std::move(new_refresh_));
+        result_->expires_in = detail::seconds_until(first->expires_at, core_.now()); // the first one's
+        return nullptr;
     }
 
-    server_core const& core_;
     std::string_view presented_, signature_;
     std::shared_ptr<token_record const> old_;
     std::string scope_;
     bool scope_changed_ = false;
-    token_record at_, rt_;
+    token_record rt_;
     std::string new_refresh_;
     refresh_rotation_request rotation_;
-    token_response out_;
 };
 
 } // namespace detail
