@@ -3,24 +3,16 @@
 
 #include <beast_oauth/async_storage.hpp>
 #include <beast_oauth/store_op.hpp>
+#include <beast_oauth/detail/require_store.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/compose.hpp>
 #include <exception>
-#include <stdexcept>
 
 namespace beast_oauth {
 
 namespace detail {
-
-template<class Store>
-Store& need_async(Store* s)
-{
-    if(!s)
-        throw std::logic_error("beast_oauth: this server has no asynchronous store for this operation");
-    return *s;
-}
 
 // Starts `op` on the asynchronous stores; `resume(ep)` runs when it has completed and its
 // result is in `op`. `resume` is bound to `ex` so a store completes through it.
@@ -29,6 +21,9 @@ void async_perform(store_op& op, async_store_set const& s, Executor ex, Resume r
 {
     using k = store_op::kind;
     auto bind = [&ex](auto fn) { return boost::asio::bind_executor(ex, std::move(fn)); };
+    auto need_async = [](auto* store) -> auto& {
+        return require_store(store, "beast_oauth: this server has no asynchronous store for this operation");
+    };
     switch(op.what)
     {
     case k::find_client:

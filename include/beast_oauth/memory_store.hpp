@@ -121,12 +121,20 @@ private:
     struct grant_entry
     {
         std::vector<key> tokens;
-        time_point expires{}; // latest expiry of its tokens (revoked: the revocation time)
         bool revoked = false;
-        // The grant record (the key is a hash, so the id is kept too).
-        std::string grant_id, subject, client_id, scope;
-        time_point created{}, last_used{}, revoked_at{};
+        // The grant record (the key is a hash, so the id is kept too). expires_at: the latest
+        // expiry of its tokens (revoked: the revocation time).
+        grant_record record;
     };
+    // Whose grant it is, from its first token or a code in flight.
+    template<class Record>
+    static void describe_grant(grant_record& g, Record const& from)
+    {
+        g.grant_id = from.grant_id;
+        g.subject = from.subject;
+        g.client_id = from.client_id;
+        g.scope = from.scope;
+    }
 
     static std::size_t shard_of(key const& k) noexcept;
 
@@ -156,7 +164,6 @@ private:
     void prune_grant_locked(grant_entry& grant, time_point now);
     void erase_token(key const& k);
     std::vector<key> revoke_locked(shard<grant_entry>& g, grant_entry& grant, key const& grant_key, time_point now);
-    static grant_record record_of(grant_entry const& grant);
     std::vector<grant_record> revoke_where(bool by_subject, std::string_view value);
 
     clock_fn clock_;

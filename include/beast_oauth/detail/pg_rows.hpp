@@ -4,6 +4,7 @@
 // What both PostgreSQL stores do with libpq's values: statement parameters, owned results,
 // the records' row decoding and how a failed statement is classified (503, retry, error).
 
+#include <beast_oauth/detail/sql_columns.hpp>
 #include <beast_oauth/detail/sql_store_common.hpp>
 #include <beast_oauth/grants.hpp>
 #include <beast_oauth/model.hpp>
@@ -125,147 +126,66 @@ inline pg_failure pg_classify(PGresult const* r, PGconn* conn, char const* what,
     throw std::runtime_error(msg);
 }
 
+/// One row of a result, as sql_columns.hpp reads it.
+class pg_row
+{
+public:
+    pg_row(pg_result const& r, int row) noexcept : r_(r), row_(row) {}
+    std::string text(int col) const { return r_.text(row_, col); }
+    std::int64_t integer(int col) const { return r_.integer(row_, col); }
+    bool boolean(int col) const { return r_.boolean(row_, col); }
+    time_point time(int col) const { return r_.time(row_, col); }
+
+private:
+    pg_result const& r_;
+    int row_;
+};
+
 inline pg_params pg_client_params(client_row const& row)
 {
     pg_params p;
-    p.add(std::string_view(row.client_id))
-        .add(std::string_view(row.name))
-        .add(std::string_view(row.secret_hash))
-        .add(std::string_view(row.redirect_uris))
-        .add(std::string_view(row.allowed_scopes))
-        .add(std::string_view(row.default_scope))
-        .add(std::string_view(row.grant_types))
-        .add(row.require_pkce)
-        .add(std::string_view(row.rotation))
-        .add(row.may_introspect_any)
-        .add(row.require_par)
-        .add(row.dpop_bound);
-    return p;
+    return add_columns(p, client_columns(row));
 }
 
 // A row of client_find.
-inline client_row pg_read_client(pg_result const& r)
-{
-    client_row row;
-    row.client_id = r.text(0, 0);
-    row.name = r.text(0, 1);
-    row.secret_hash = r.text(0, 2);
-    row.redirect_uris = r.text(0, 3);
-    row.allowed_scopes = r.text(0, 4);
-    row.default_scope = r.text(0, 5);
-    row.grant_types = r.text(0, 6);
-    row.require_pkce = r.boolean(0, 7);
-    row.rotation = r.text(0, 8);
-    row.may_introspect_any = r.boolean(0, 9);
-    row.require_par = r.boolean(0, 10);
-    row.dpop_bound = r.boolean(0, 11);
-    return row;
-}
+inline client_row pg_read_client(pg_result const& r) { return read_client(pg_row(r, 0)); }
 
 inline pg_params pg_code_params(code_record const& r)
 {
     pg_params p;
-    p.add(std::string_view(r.signature))
-        .add(std::string_view(r.grant_id))
-        .add(std::string_view(r.client_id))
-        .add(std::string_view(r.subject))
-        .add(std::string_view(r.scope))
-        .add(r.scope_changed)
-        .add(std::string_view(r.redirect_uri))
-        .add(r.redirect_uri_sent)
-        .add(std::string_view(r.code_challenge))
-        .add(std::string_view(r.code_challenge_method))
-        .add(r.issued_at)
-        .add(r.expires_at);
-    return p;
+    p.add(std::string_view(r.signature));
+    return add_columns(p, code_columns(r));
 }
 
 // The row code_consume returned (a code just consumed).
 inline consume_result pg_read_consumed(pg_result const& r, std::string_view signature)
 {
-    consume_result out;
-    out.status = consume_status::consumed;
-    auto& rec = out.record;
-    rec.signature = std::string(signature);
-    rec.grant_id = r.text(0, 0);
-    rec.client_id = r.text(0, 1);
-    rec.subject = r.text(0, 2);
-    rec.scope = r.text(0, 3);
-    rec.scope_changed = r.boolean(0, 4);
-    rec.redirect_uri = r.text(0, 5);
-    rec.redirect_uri_sent = r.boolean(0, 6);
-    rec.code_challenge = r.text(0, 7);
-    rec.code_challenge_method = r.text(0, 8);
-    rec.issued_at = r.time(0, 9);
-    rec.expires_at = r.time(0, 10);
-    return out;
+    return read_consumed(pg_row(r, 0), signature);
 }
 
 // code_grant_of's answer after a failed consume or claim: already_used (with the grant), or not_found.
 inline consume_result pg_read_used(pg_result const& g)
 {
-    consume_result out;
-    if(g.rows() == 1)
-    {
-        out.status = consume_status::already_used;
-        out.record.grant_id = g.text(0, 0);
-    }
-    return out;
+    return g.rows() == 1 ? already_used(g.text(0, 0)) : consume_result{};
 }
 
+// token_save's parameters: the token's ($1-$10), then grant_last_used_resolution ($11).
 inline pg_params pg_token_params(token_record const& t)
 {
     pg_params p;
-    p.add(std::string_view(t.signature))
-        .add(std::int64_t(t.kind == token_kind::refresh ? 1 : 0))
-        .add(std::string_view(t.grant_id))
-        .add(std::string_view(t.client_id))
-        .add(std::string_view(t.subject))
-        .add(std::string_view(t.scope))
-        .add(t.issued_at)
-        .add(t.expires_at);
-    if(t.rotated_at == time_point{})
-        p.add_null();
-    else
-        p.add(t.rotated_at);
+    p.add(std::string_view(t.signature));
+    add_columns(p, token_columns(t));
     p.add(to_db_seconds(grant_last_used_resolution));
-    p.add(std::string_view(t.jkt));
     return p;
 }
 
 // A row of grant_list, grant_find or the bulk revocations' RETURNING.
-inline grant_record pg_read_grant(pg_result const& r, int row)
-{
-    grant_record g;
-    g.grant_id = r.text(row, 0);
-    g.subject = r.text(row, 1);
-    g.client_id = r.text(row, 2);
-    g.scope = r.text(row, 3);
-    g.created_at = r.time(row, 4);
-    g.last_used_at = r.time(row, 5);
-    g.revoked_at = r.time(row, 6);
-    g.expires_at = r.time(row, 7);
-    return g;
-}
-
+inline grant_record pg_read_grant(pg_result const& r, int row) { return read_grant(pg_row(r, row)); }
 
 // token_find's answer: the token, or null.
 inline std::shared_ptr<token_record> pg_read_token(pg_result const& r, std::string_view signature)
 {
-    if(r.rows() == 0)
-        return nullptr;
-    auto t = std::make_shared<token_record>();
-    t->signature = std::string(signature);
-    t->kind = r.integer(0, 0) == 1 ? token_kind::refresh : token_kind::access;
-    t->grant_id = r.text(0, 1);
-    t->client_id = r.text(0, 2);
-    t->subject = r.text(0, 3);
-    t->scope = r.text(0, 4);
-    t->issued_at = r.time(0, 5);
-    t->expires_at = r.time(0, 6);
-    t->rotated_at = r.time(0, 7);
-    t->jkt = r.text(0, 8);
-    return t;
+    return r.rows() == 0 ? nullptr : read_token(pg_row(r, 0), signature);
 }
 
 /// The parameters of sweep_tokens / sweep_codes / sweep_grants; limit 0: everything (LIMIT NULL).

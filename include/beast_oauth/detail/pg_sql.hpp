@@ -4,6 +4,8 @@
 // The PostgreSQL stores' SQL: the schema migrations and every statement, one copy shared by
 // postgres_store (blocking) and postgres_async_store (non-blocking libpq on Asio).
 
+#include <beast_oauth/detail/sql_columns.hpp>
+
 namespace beast_oauth {
 namespace detail {
 namespace pg_sql {
@@ -60,50 +62,16 @@ constexpr char const* migrations[] = {
 /// The schema version the migrations above produce (postgres_store::schema_version).
 constexpr int schema_version = static_cast<int>(sizeof(migrations) / sizeof(migrations[0]));
 
+using namespace sql_common; // the statements both dialects run, first in `text`
+// PostgreSQL's own statements.
 enum id
 {
-    client_upsert,
-    client_find,
-    code_insert,
-    code_consume,
-    code_grant_of,
-    code_claim,
-    token_save,
+    token_save = sql_common::common_count,
     grant_lock,
-    grant_revoke,
-    token_find,
     token_grant_of_refresh,
-    token_delete,
-    token_delete_grant,
-    token_rotate,
-    token_delete_access,
-    token_trim_access,
-    grant_list,
-    grant_find,
-    grant_codes_subject,
-    grant_revoke_subject,
-    code_forget_subject,
-    token_delete_subject,
-    grant_codes_client,
-    grant_revoke_client,
-    code_forget_client,
-    token_delete_client,
-    sweep_tokens,
-    sweep_codes,
-    sweep_grants,
-    count_codes,
-    count_tokens,
     dpop_claim,
-    dpop_seen,
     statement_count
 };
-// revoke_grants_by runs a bulk revocation's four statements as first, first + 1, + 2, + 3.
-static_assert(grant_revoke_subject == grant_codes_subject + 1 && code_forget_subject == grant_codes_subject + 2 &&
-                  token_delete_subject == grant_codes_subject + 3,
-              "the owner's revocation statements stay in order");
-static_assert(grant_revoke_client == grant_codes_client + 1 && code_forget_client == grant_codes_client + 2 &&
-                  token_delete_client == grant_codes_client + 3,
-              "the client's revocation statements stay in order");
 
 constexpr char const* text[statement_count] = {
     "INSERT INTO oauth_clients (client_id, name, secret_hash, redirect_uris, allowed_scopes, default_scope,"
@@ -132,32 +100,11 @@ constexpr char const* text[statement_count] = {
     "SELECT grant_id FROM oauth_codes WHERE signature = $1",
     "INSERT INTO oauth_codes (signature, grant_id, expires_at, used_at) VALUES ($1, $2, $3, $4)"
     " ON CONFLICT (signature) DO NOTHING RETURNING 1",
-    // The grant upsert locks the grant's row until commit (and re-reads revoked_at after any
-    // concurrent revoke committed); no row comes back when the grant is revoked.
-    // The first token creates the grant record; later ones move last_used_at when it is $10
-    // microseconds old (grant_last_used_resolution), inside the same row update.
-    "WITH g AS (INSERT INTO oauth_grants (grant_id, expires_at, subject, client_id, scope, created_at, last_used_at)"
-    "  VALUES ($3::text, $8::bigint, $5::text, $4::text, $6::text, $7::bigint, $7::bigint)"
-    "  ON CONFLICT (grant_id) DO UPDATE SET expires_at = GREATEST(oauth_grants.expires_at, EXCLUDED.expires_at),"
-    "  last_used_at = CASE WHEN oauth_grants.last_used_at IS NULL"
-    "   OR EXCLUDED.last_used_at >= oauth_grants.last_used_at + $10::bigint"
-    "   THEN EXCLUDED.last_used_at ELSE oauth_grants.last_used_at END"
-    "  WHERE oauth_grants.revoked_at IS NULL RETURNING 1)"
-    " INSERT INTO oauth_tokens (signature, kind, grant_id, client_id, subject, scope, issued_at, expires_at,"
-    " rotated_at, jkt) SELECT $1::text, $2::smallint, $3::text, $4::text, $5::text, $6::text, $7::bigint,"
-    " $8::bigint, $9::bigint, $11::text FROM g"
-    " ON CONFLICT (signature) DO UPDATE SET kind = EXCLUDED.kind, grant_id = EXCLUDED.grant_id,"
-    " client_id = EXCLUDED.client_id, subject = EXCLUDED.subject, scope = EXCLUDED.scope,"
-    " issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at, rotated_at = EXCLUDED.rotated_at,"
-    " jkt = EXCLUDED.jkt"
-    " RETURNING 1",
-    "SELECT revoked_at IS NULL FROM oauth_grants WHERE grant_id = $1 FOR UPDATE",
     "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at) VALUES ($1, $2, $2)"
     " ON CONFLICT (grant_id) DO UPDATE SET revoked_at = COALESCE(oauth_grants.revoked_at, EXCLUDED.revoked_at),"
     " expires_at = EXCLUDED.expires_at",
     "SELECT kind, grant_id, client_id, subject, scope, issued_at, expires_at, rotated_at, jkt"
     " FROM oauth_tokens WHERE signature = $1",
-    "SELECT grant_id FROM oauth_tokens WHERE signature = $1 AND kind = 1",
     "DELETE FROM oauth_tokens WHERE signature = $1",
     "DELETE FROM oauth_tokens WHERE grant_id = $1",
     "UPDATE oauth_tokens SET rotated_at = $2, expires_at = LEAST(expires_at, $3) WHERE signature = $1",
@@ -199,12 +146,34 @@ constexpr char const* text[statement_count] = {
     "SELECT ctid FROM oauth_grants WHERE expires_at <= $1 LIMIT $2))",
     "SELECT count(*) FROM oauth_codes",
     "SELECT count(*) FROM oauth_tokens",
+    // The DPoP replay cache (postgres_store_dpop.ipp): a proof seen and not yet expired.
+    "SELECT 1 FROM oauth_dpop_jti WHERE jti_key = $1 AND expires_at > $2::bigint",
+    // The grant upsert locks the grant's row until commit (and re-reads revoked_at after any
+    // concurrent revoke committed); no row comes back when the grant is revoked.
+    // The first token creates the grant record; later ones move last_used_at when it is $11
+    // microseconds old (grant_last_used_resolution), inside the same row update.
+    "WITH g AS (INSERT INTO oauth_grants (grant_id, expires_at, subject, client_id, scope, created_at, last_used_at)"
+    "  VALUES ($3::text, $8::bigint, $5::text, $4::text, $6::text, $7::bigint, $7::bigint)"
+    "  ON CONFLICT (grant_id) DO UPDATE SET expires_at = GREATEST(oauth_grants.expires_at, EXCLUDED.expires_at),"
+    "  last_used_at = CASE WHEN oauth_grants.last_used_at IS NULL"
+    "   OR EXCLUDED.last_used_at >= oauth_grants.last_used_at + $11::bigint"
+    "   THEN EXCLUDED.last_used_at ELSE oauth_grants.last_used_at END"
+    "  WHERE oauth_grants.revoked_at IS NULL RETURNING 1)"
+    " INSERT INTO oauth_tokens (signature, kind, grant_id, client_id, subject, scope, issued_at, expires_at,"
+    " rotated_at, jkt) SELECT $1::text, $2::smallint, $3::text, $4::text, $5::text, $6::text, $7::bigint,"
+    " $8::bigint, $9::bigint, $10::text FROM g"
+    " ON CONFLICT (signature) DO UPDATE SET kind = EXCLUDED.kind, grant_id = EXCLUDED.grant_id,"
+    " client_id = EXCLUDED.client_id, subject = EXCLUDED.subject, scope = EXCLUDED.scope,"
+    " issued_at = EXCLUDED.issued_at, expires_at = EXCLUDED.expires_at, rotated_at = EXCLUDED.rotated_at,"
+    " jkt = EXCLUDED.jkt"
+    " RETURNING 1",
+    "SELECT revoked_at IS NULL FROM oauth_grants WHERE grant_id = $1 FOR UPDATE",
+    "SELECT grant_id FROM oauth_tokens WHERE signature = $1 AND kind = 1",
     // The DPoP replay cache (postgres_store_dpop.ipp): purge, then insert while under capacity.
     "WITH purged AS (DELETE FROM oauth_dpop_jti WHERE expires_at <= $3::bigint RETURNING 1)"
     " INSERT INTO oauth_dpop_jti (jti_key, expires_at) SELECT $1::text, $2::bigint"
     " WHERE (SELECT count(*) FROM oauth_dpop_jti WHERE expires_at > $3::bigint) < $4::bigint"
     " ON CONFLICT (jti_key) DO NOTHING RETURNING 1",
-    "SELECT 1 FROM oauth_dpop_jti WHERE jti_key = $1 AND expires_at > $2::bigint",
 };
 
 } // namespace pg_sql

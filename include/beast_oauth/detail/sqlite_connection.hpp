@@ -5,6 +5,7 @@
 // wrappers, and the token and grant row helpers the store's .ipp files share.
 
 #include <beast_oauth/sqlite_store.hpp>
+#include <beast_oauth/detail/sql_columns.hpp>
 #include <beast_oauth/detail/sql_store_common.hpp>
 #include <beast_oauth/detail/sqlite_schema.hpp>
 #include <sqlite3.h>
@@ -168,6 +169,7 @@ public:
     }
     std::int64_t integer(int col) const { return sqlite3_column_int64(s_, col); }
     bool is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+    bool boolean(int col) const { return integer(col) != 0; }
     time_point time(int col) const { return is_null(col) ? time_point{} : from_db_time(integer(col)); }
 
 private:
@@ -208,22 +210,27 @@ private:
     bool done_ = false;
 };
 
-inline void sqlite_bind_token(sqlite_statement& s, token_record const& t)
+/// Binds parameters 1, 2, ... in turn (the interface of add_columns, like pg_params).
+class sqlite_params
 {
-    s.bind(1, std::string_view(t.signature))
-        .bind(2, std::int64_t(t.kind == token_kind::refresh ? 1 : 0))
-        .bind(3, std::string_view(t.grant_id))
-        .bind(4, std::string_view(t.client_id))
-        .bind(5, std::string_view(t.subject))
-        .bind(6, std::string_view(t.scope))
-        .bind(7, t.issued_at)
-        .bind(8, t.expires_at);
-    if(t.rotated_at == time_point{})
-        s.bind_null(9);
-    else
-        s.bind(9, t.rotated_at);
-    s.bind(10, std::string_view(t.jkt));
-}
+public:
+    explicit sqlite_params(sqlite_statement& s) noexcept : s_(s) {}
+    template<class T>
+    sqlite_params& add(T v)
+    {
+        s_.bind(next_++, v);
+        return *this;
+    }
+    sqlite_params& add_null()
+    {
+        s_.bind_null(next_++);
+        return *this;
+    }
+
+private:
+    sqlite_statement& s_;
+    int next_ = 1;
+};
 
 // Stores a token of a grant known to be active, inside the caller's transaction.
 // False when the grant is revoked.
@@ -243,9 +250,17 @@ inline bool sqlite_insert_token(sqlite_connection& c, token_record const& t)
         g.run();
     }
     sqlite_statement s(c, sqlite_sql::token_insert);
-    sqlite_bind_token(s, t);
+    add_columns(sqlite_params(s).add(std::string_view(t.signature)), token_columns(t));
     s.run();
     return true;
+}
+
+// code_grant_of after a failed consume or claim: already_used (with the grant), or not_found.
+inline consume_result sqlite_code_used(sqlite_connection& c, std::string_view signature)
+{
+    sqlite_statement s(c, sqlite_sql::code_grant_of);
+    s.bind(1, signature);
+    return s.step() ? already_used(s.text(0)) : consume_result{};
 }
 
 inline std::shared_ptr<token_record> sqlite_find_token(sqlite_connection& c, std::string_view signature)
@@ -254,33 +269,7 @@ inline std::shared_ptr<token_record> sqlite_find_token(sqlite_connection& c, std
     s.bind(1, signature);
     if(!s.step())
         return nullptr;
-    auto t = std::make_shared<token_record>();
-    t->signature = std::string(signature);
-    t->kind = s.integer(0) == 1 ? token_kind::refresh : token_kind::access;
-    t->grant_id = s.text(1);
-    t->client_id = s.text(2);
-    t->subject = s.text(3);
-    t->scope = s.text(4);
-    t->issued_at = s.time(5);
-    t->expires_at = s.time(6);
-    t->rotated_at = s.time(7);
-    t->jkt = s.text(8);
-    return t;
-}
-
-// A row of grant_list, grant_find or the bulk revocations' RETURNING.
-inline grant_record sqlite_read_grant(sqlite_statement const& s)
-{
-    grant_record g;
-    g.grant_id = s.text(0);
-    g.subject = s.text(1);
-    g.client_id = s.text(2);
-    g.scope = s.text(3);
-    g.created_at = s.time(4);
-    g.last_used_at = s.time(5);
-    g.revoked_at = s.time(6);
-    g.expires_at = s.time(7);
-    return g;
+    return read_token(s, signature);
 }
 
 } // namespace detail

@@ -5,6 +5,7 @@
 // impl/sqlite_store.ipp and impl/sqlite_store_grants.ipp).
 
 #include <beast_oauth/sqlite_store.hpp>
+#include <beast_oauth/detail/sql_columns.hpp>
 
 namespace beast_oauth {
 namespace detail {
@@ -66,60 +67,23 @@ constexpr char const* migrations[] = {
 static_assert(sizeof(migrations) / sizeof(migrations[0]) == sqlite_store::schema_version,
               "one migration per schema version");
 
+using namespace sql_common; // the statements both dialects run, first in `text`
+// SQLite's own statements.
 enum id
 {
-    begin_immediate,
+    begin_immediate = sql_common::common_count,
     commit,
     rollback,
-    client_upsert,
-    client_find,
-    code_insert,
-    code_consume,
-    code_grant_of,
-    code_claim,
     grant_touch,
     grant_is_active,
-    grant_revoke,
     token_insert,
-    token_find,
-    token_delete,
-    token_delete_grant,
-    token_rotate,
-    token_delete_access,
-    token_trim_access,
-    grant_list,
-    grant_find,
-    grant_codes_subject,
-    grant_revoke_subject,
-    code_forget_subject,
-    token_delete_subject,
-    grant_codes_client,
-    grant_revoke_client,
-    code_forget_client,
-    token_delete_client,
-    sweep_tokens,
-    sweep_codes,
-    sweep_grants,
-    count_codes,
-    count_tokens,
     dpop_purge,
-    dpop_seen,
     dpop_count,
     dpop_insert,
     statement_count
 };
-// revoke_grants_by runs a bulk revocation's four statements as first, first + 1, + 2, + 3.
-static_assert(grant_revoke_subject == grant_codes_subject + 1 && code_forget_subject == grant_codes_subject + 2 &&
-                  token_delete_subject == grant_codes_subject + 3,
-              "the owner's revocation statements stay in order");
-static_assert(grant_revoke_client == grant_codes_client + 1 && code_forget_client == grant_codes_client + 2 &&
-                  token_delete_client == grant_codes_client + 3,
-              "the client's revocation statements stay in order");
 
 constexpr char const* text[statement_count] = {
-    "BEGIN IMMEDIATE",
-    "COMMIT",
-    "ROLLBACK",
     "INSERT OR REPLACE INTO oauth_clients (client_id, name, secret_hash, redirect_uris, allowed_scopes,"
     " default_scope, grant_types, require_pkce, rotation, may_introspect_any, require_par, dpop_bound)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -134,20 +98,9 @@ constexpr char const* text[statement_count] = {
     "SELECT grant_id FROM oauth_codes WHERE signature = ?1",
     "INSERT INTO oauth_codes (signature, grant_id, expires_at, used_at) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (signature) DO NOTHING",
-    // Returns a row unless the grant is revoked. The first token creates the grant record;
-    // later ones move last_used_at when it is ?7 microseconds old (grant_last_used_resolution).
-    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at, subject, client_id, scope, created_at, last_used_at)"
-    " VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?6)"
-    " ON CONFLICT (grant_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at),"
-    " last_used_at = CASE WHEN last_used_at IS NULL OR excluded.last_used_at >= last_used_at + ?7"
-    " THEN excluded.last_used_at ELSE last_used_at END"
-    " WHERE revoked_at IS NULL RETURNING 1",
-    "SELECT 1 FROM oauth_grants WHERE grant_id = ?1 AND revoked_at IS NULL",
     "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at) VALUES (?1, ?2, ?2)"
     " ON CONFLICT (grant_id) DO UPDATE SET revoked_at = coalesce(revoked_at, excluded.revoked_at),"
     " expires_at = excluded.expires_at",
-    "INSERT OR REPLACE INTO oauth_tokens (signature, kind, grant_id, client_id, subject, scope, issued_at,"
-    " expires_at, rotated_at, jkt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     "SELECT kind, grant_id, client_id, subject, scope, issued_at, expires_at, rotated_at, jkt"
     " FROM oauth_tokens WHERE signature = ?1",
     "DELETE FROM oauth_tokens WHERE signature = ?1",
@@ -188,9 +141,23 @@ constexpr char const* text[statement_count] = {
     " (SELECT rowid FROM oauth_grants WHERE expires_at <= ?1 LIMIT ?2)",
     "SELECT count(*) FROM oauth_codes",
     "SELECT count(*) FROM oauth_tokens",
-    // The DPoP replay cache (sqlite_store_dpop.ipp).
-    "DELETE FROM oauth_dpop_jti WHERE expires_at <= ?1",
+    // The DPoP replay cache (sqlite_store_dpop.ipp), and below its purge, count and insert.
     "SELECT 1 FROM oauth_dpop_jti WHERE jti_key = ?1",
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    // Returns a row unless the grant is revoked. The first token creates the grant record;
+    // later ones move last_used_at when it is ?7 microseconds old (grant_last_used_resolution).
+    "INSERT INTO oauth_grants (grant_id, revoked_at, expires_at, subject, client_id, scope, created_at, last_used_at)"
+    " VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?6)"
+    " ON CONFLICT (grant_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at),"
+    " last_used_at = CASE WHEN last_used_at IS NULL OR excluded.last_used_at >= last_used_at + ?7"
+    " THEN excluded.last_used_at ELSE last_used_at END"
+    " WHERE revoked_at IS NULL RETURNING 1",
+    "SELECT 1 FROM oauth_grants WHERE grant_id = ?1 AND revoked_at IS NULL",
+    "INSERT OR REPLACE INTO oauth_tokens (signature, kind, grant_id, client_id, subject, scope, issued_at,"
+    " expires_at, rotated_at, jkt) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    "DELETE FROM oauth_dpop_jti WHERE expires_at <= ?1",
     "SELECT count(*) FROM oauth_dpop_jti",
     "INSERT INTO oauth_dpop_jti (jti_key, expires_at) VALUES (?1, ?2)",
 };

@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_IMPL_ASYNC_STORAGE_IPP
 
 #include <beast_oauth/async_storage.hpp>
+#include <beast_oauth/detail/require_store.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <stdexcept>
@@ -38,9 +39,7 @@ void complete_sync(Handler h, Fn fn)
 template<class Store>
 Store& adapted(Store* s)
 {
-    if(!s)
-        throw std::logic_error("beast_oauth: sync_store_adapter has no store for this operation");
-    return *s;
+    return require_store(s, "beast_oauth: sync_store_adapter has no store for this operation");
 }
 
 } // namespace detail

@@ -5,6 +5,7 @@
 #include <beast_oauth/secret_hash.hpp>
 #include <beast_oauth/detail/crypto.hpp>
 #include <beast_oauth/detail/http_util.hpp>
+#include <beast_oauth/detail/sharded.hpp>
 #include <algorithm>
 #include <cstring>
 
@@ -156,13 +157,14 @@ BEAST_OAUTH_DECL void memory_store::sweep_grants(shard<grant_entry>& s, time_poi
     // A grant entry goes once its latest token expired (plus the replay window, so a
     // late replay still finds it revoked). Grants with a non-expiring token stay.
     compact_expiry(s, [this](grant_entry const& g) {
-        return g.expires == time_point::max() ? time_point::max() : g.expires + replay_window;
+        auto const at = g.record.expires_at;
+        return at == time_point::max() ? time_point::max() : at + replay_window;
     });
     for(int i = 0; i < detail::sweep_batch && !s.expiry.empty() && s.expiry.top().at <= t; ++i)
     {
         auto it = s.map.find(s.expiry.top().k);
-        if(it != s.map.end() && it->second.expires != time_point::max() &&
-           it->second.expires + replay_window <= t)
+        if(it != s.map.end() && it->second.record.expires_at != time_point::max() &&
+           it->second.record.expires_at + replay_window <= t)
             s.map.erase(it);
         s.expiry.pop();
     }
@@ -178,23 +180,21 @@ BEAST_OAUTH_DECL void memory_store::insert_token_locked(shard<grant_entry>& g, g
     if(grant.tokens.size() >= 32 && grant.tokens.size() % 32 == 0)
         prune_grant_locked(grant, t);
     grant.tokens.push_back(k);
-    if(grant.created == time_point{})
+    auto& rec = grant.record;
+    if(rec.created_at == time_point{})
     {
         // The grant's first token (the code exchange): the grant record starts here.
-        grant.grant_id = record.grant_id;
-        grant.subject = record.subject;
-        grant.client_id = record.client_id;
-        grant.scope = record.scope;
-        grant.created = record.issued_at;
-        grant.last_used = record.issued_at;
+        describe_grant(rec, record);
+        rec.created_at = record.issued_at;
+        rec.last_used_at = record.issued_at;
     }
-    else if(record.issued_at >= grant.last_used + grant_last_used_resolution)
-        grant.last_used = record.issued_at;
-    if(record.expires_at > grant.expires)
+    else if(record.issued_at >= rec.last_used_at + grant_last_used_resolution)
+        rec.last_used_at = record.issued_at;
+    if(record.expires_at > rec.expires_at)
     {
-        grant.expires = record.expires_at;
-        if(grant.expires != time_point::max())
-            g.expiry.push({grant.expires + replay_window, grant_key});
+        rec.expires_at = record.expires_at;
+        if(rec.expires_at != time_point::max())
+            g.expiry.push({rec.expires_at + replay_window, grant_key});
     }
     auto& s = tokens_[shard_of(k)];
     std::lock_guard<std::mutex> lock(s.mutex);
@@ -247,10 +247,10 @@ BEAST_OAUTH_DECL std::vector<memory_store::key> memory_store::revoke_locked(shar
     if(!grant.revoked)
     {
         grant.revoked = true;
-        grant.revoked_at = t;
+        grant.record.revoked_at = t;
     }
     // Kept for the replay window after the revocation, so a save arriving late is refused.
-    grant.expires = t;
+    grant.record.expires_at = t;
     g.expiry.push({t + replay_window, grant_key});
     tokens.swap(grant.tokens);
     return tokens;
@@ -265,7 +265,7 @@ BEAST_OAUTH_DECL void memory_store::revoke_grant(std::string_view grant_id)
         std::lock_guard<std::mutex> lock(g.mutex);
         auto [it, inserted] = g.map.try_emplace(gk);
         if(inserted)
-            it->second.grant_id = std::string(grant_id);
+            it->second.record.grant_id = std::string(grant_id);
         tokens = revoke_locked(g, it->second, gk, now());
     }
     for(auto const& k : tokens)
@@ -383,40 +383,19 @@ BEAST_OAUTH_DECL void memory_store::revoke_access_tokens(std::string_view grant_
 
 BEAST_OAUTH_DECL std::size_t memory_store::code_count() const
 {
-    std::size_t n = 0;
-    for(auto const& s : codes_)
-    {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        n += s.map.size();
-    }
-    return n;
+    return detail::sum_over_shards(codes_, [](auto const& s) { return s.map.size(); });
 }
 
 BEAST_OAUTH_DECL std::size_t memory_store::expiry_backlog() const
 {
-    std::size_t n = 0;
-    auto add = [&n](auto const& shards) {
-        for(auto const& s : shards)
-        {
-            std::lock_guard<std::mutex> lock(s.mutex);
-            n += s.expiry.size();
-        }
-    };
-    add(codes_);
-    add(tokens_);
-    add(grants_);
-    return n;
+    auto const queued = [](auto const& s) { return s.expiry.size(); };
+    return detail::sum_over_shards(codes_, queued) + detail::sum_over_shards(tokens_, queued) +
+           detail::sum_over_shards(grants_, queued);
 }
 
 BEAST_OAUTH_DECL std::size_t memory_store::token_count() const
 {
-    std::size_t n = 0;
-    for(auto const& s : tokens_)
-    {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        n += s.map.size();
-    }
-    return n;
+    return detail::sum_over_shards(tokens_, [](auto const& s) { return s.map.size(); });
 }
 
 } // namespace beast_oauth

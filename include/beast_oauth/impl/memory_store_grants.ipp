@@ -8,20 +8,6 @@
 
 namespace beast_oauth {
 
-BEAST_OAUTH_DECL grant_record memory_store::record_of(grant_entry const& e)
-{
-    grant_record r;
-    r.grant_id = e.grant_id;
-    r.subject = e.subject;
-    r.client_id = e.client_id;
-    r.scope = e.scope;
-    r.created_at = e.created;
-    r.last_used_at = e.last_used;
-    r.revoked_at = e.revoked_at;
-    r.expires_at = e.expires;
-    return r;
-}
-
 BEAST_OAUTH_DECL std::vector<grant_record> memory_store::list_grants(std::string_view subject) const
 {
     auto const t = now();
@@ -30,8 +16,9 @@ BEAST_OAUTH_DECL std::vector<grant_record> memory_store::list_grants(std::string
     {
         std::lock_guard<std::mutex> lock(g.mutex);
         for(auto const& [k, e] : g.map)
-            if(!e.revoked && e.created != time_point{} && e.expires > t && e.subject == subject)
-                out.push_back(record_of(e));
+            if(!e.revoked && e.record.created_at != time_point{} && e.record.expires_at > t &&
+               e.record.subject == subject)
+                out.push_back(e.record);
     }
     std::sort(out.begin(), out.end(), [](grant_record const& a, grant_record const& b) {
         return a.created_at != b.created_at ? a.created_at < b.created_at : a.grant_id < b.grant_id;
@@ -47,7 +34,7 @@ BEAST_OAUTH_DECL std::optional<grant_record> memory_store::find_grant(std::strin
     auto it = g.map.find(gk);
     if(it == g.map.end())
         return std::nullopt;
-    return record_of(it->second);
+    return it->second.record;
 }
 
 BEAST_OAUTH_DECL std::vector<grant_record> memory_store::revoke_where(bool by_subject, std::string_view value)
@@ -84,14 +71,14 @@ BEAST_OAUTH_DECL std::vector<grant_record> memory_store::revoke_where(bool by_su
         auto gone = revoke_locked(g, e, gk, t);
         tokens.insert(tokens.end(), gone.begin(), gone.end());
         if(first)
-            revoked.push_back(record_of(e));
+            revoked.push_back(e.record);
     };
     for(auto& g : grants_)
     {
         {
             std::lock_guard<std::mutex> lock(g.mutex);
             for(auto& [gk, e] : g.map)
-                if(!e.revoked && owned(e.subject, e.client_id))
+                if(!e.revoked && owned(e.record.subject, e.record.client_id))
                     revoke(g, e, gk);
         }
         for(auto const& k : tokens)
@@ -106,14 +93,8 @@ BEAST_OAUTH_DECL std::vector<grant_record> memory_store::revoke_where(bool by_su
             std::lock_guard<std::mutex> lock(g.mutex);
             auto [it, inserted] = g.map.try_emplace(gk);
             auto& e = it->second;
-            if(e.created == time_point{} && e.subject.empty())
-            {
-                // No token yet: the record says whose it would have been.
-                e.grant_id = code.grant_id;
-                e.subject = code.subject;
-                e.client_id = code.client_id;
-                e.scope = code.scope;
-            }
+            if(e.record.created_at == time_point{} && e.record.subject.empty())
+                describe_grant(e.record, code); // no token yet: whose it would have been
             if(!e.revoked)
                 revoke(g, e, gk);
         }

@@ -77,19 +77,13 @@ BEAST_OAUTH_DECL std::vector<std::string> postgres_store::client_ids() const
 
 BEAST_OAUTH_DECL std::shared_ptr<client const> postgres_store::find_client(std::string_view client_id) const
 {
-    if(auto cached = clients_->get(client_id))
-        return cached;
-    detail::client_row row;
-    {
+    return detail::find_client_cached(*clients_, client_id, [&]() -> std::optional<detail::client_row> {
         auto l = pool_->acquire();
         auto r = l->run(detail::pg_sql::client_find, detail::pg_params().add(client_id));
         if(r.rows() == 0)
-            return nullptr;
-        row = detail::pg_read_client(r);
-    }
-    auto c = detail::from_client_row(row);
-    clients_->put(c);
-    return c;
+            return std::nullopt;
+        return detail::pg_read_client(r);
+    });
 }
 
 BEAST_OAUTH_DECL void postgres_store::save_code(code_record const& r)
@@ -301,15 +295,10 @@ BEAST_OAUTH_DECL std::vector<grant_record> postgres_store::revoke_client_grants(
 
 BEAST_OAUTH_DECL std::size_t postgres_store::sweep_limited(time_point t, std::size_t limit)
 {
-    auto const kept_until = t - options_.replay_window;
     std::size_t removed = 0;
     auto l = pool_->acquire();
-    for(auto [id, before] : {std::pair<int, time_point>{detail::pg_sql::sweep_tokens, t},
-                             {detail::pg_sql::sweep_codes, kept_until},
-                             {detail::pg_sql::sweep_grants, kept_until}})
-    {
+    for(auto [id, before] : detail::sweep_plan(t, options_.replay_window))
         removed += l->run(id, detail::pg_sweep_params(before, limit)).affected();
-    }
     return removed;
 }
 

@@ -2,6 +2,7 @@
 #define BEAST_OAUTH_IMPL_RATE_LIMITER_IPP
 
 #include <beast_oauth/rate_limiter.hpp>
+#include <beast_oauth/detail/sharded.hpp>
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -95,13 +96,7 @@ BEAST_OAUTH_DECL void token_bucket_limiter::reset(std::string_view key)
 
 BEAST_OAUTH_DECL std::size_t token_bucket_limiter::size() const
 {
-    std::size_t n = 0;
-    for(auto const& s : shards_)
-    {
-        std::lock_guard<std::mutex> lock(s.mutex);
-        n += s.buckets.size();
-    }
-    return n;
+    return detail::sum_over_shards(shards_, [](shard const& s) { return s.buckets.size(); });
 }
 
 } // namespace beast_oauth

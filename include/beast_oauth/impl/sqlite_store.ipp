@@ -63,18 +63,8 @@ BEAST_OAUTH_DECL void sqlite_store::add_client(client const& c)
     {
         auto l = pool_->acquire();
         detail::sqlite_statement s(*l, detail::sqlite_sql::client_upsert);
-        s.bind(1, std::string_view(row.client_id))
-            .bind(2, std::string_view(row.name))
-            .bind(3, std::string_view(row.secret_hash))
-            .bind(4, std::string_view(row.redirect_uris))
-            .bind(5, std::string_view(row.allowed_scopes))
-            .bind(6, std::string_view(row.default_scope))
-            .bind(7, std::string_view(row.grant_types))
-            .bind(8, row.require_pkce)
-            .bind(9, std::string_view(row.rotation))
-            .bind(10, row.may_introspect_any)
-            .bind(11, row.require_par)
-            .bind(12, row.dpop_bound);
+        detail::sqlite_params p(s);
+        detail::add_columns(p, detail::client_columns(row));
         s.run();
     }
     clients_->put(std::make_shared<client const>(c));
@@ -100,31 +90,14 @@ BEAST_OAUTH_DECL std::vector<std::string> sqlite_store::client_ids() const
 
 BEAST_OAUTH_DECL std::shared_ptr<client const> sqlite_store::find_client(std::string_view client_id) const
 {
-    if(auto cached = clients_->get(client_id))
-        return cached;
-    detail::client_row row;
-    {
+    return detail::find_client_cached(*clients_, client_id, [&]() -> std::optional<detail::client_row> {
         auto l = pool_->acquire();
         detail::sqlite_statement s(*l, detail::sqlite_sql::client_find);
         s.bind(1, client_id);
         if(!s.step())
-            return nullptr;
-        row.client_id = s.text(0);
-        row.name = s.text(1);
-        row.secret_hash = s.text(2);
-        row.redirect_uris = s.text(3);
-        row.allowed_scopes = s.text(4);
-        row.default_scope = s.text(5);
-        row.grant_types = s.text(6);
-        row.require_pkce = s.integer(7) != 0;
-        row.rotation = s.text(8);
-        row.may_introspect_any = s.integer(9) != 0;
-        row.require_par = s.integer(10) != 0;
-        row.dpop_bound = s.integer(11) != 0;
-    }
-    auto c = detail::from_client_row(row);
-    clients_->put(c);
-    return c;
+            return std::nullopt;
+        return detail::read_client(s);
+    });
 }
 
 BEAST_OAUTH_DECL void sqlite_store::save_code(code_record const& r)
@@ -132,18 +105,7 @@ BEAST_OAUTH_DECL void sqlite_store::save_code(code_record const& r)
     {
         auto l = pool_->acquire();
         detail::sqlite_statement s(*l, detail::sqlite_sql::code_insert);
-        s.bind(1, std::string_view(r.signature))
-            .bind(2, std::string_view(r.grant_id))
-            .bind(3, std::string_view(r.client_id))
-            .bind(4, std::string_view(r.subject))
-            .bind(5, std::string_view(r.scope))
-            .bind(6, r.scope_changed)
-            .bind(7, std::string_view(r.redirect_uri))
-            .bind(8, r.redirect_uri_sent)
-            .bind(9, std::string_view(r.code_challenge))
-            .bind(10, std::string_view(r.code_challenge_method))
-            .bind(11, r.issued_at)
-            .bind(12, r.expires_at);
+        detail::add_columns(detail::sqlite_params(s).add(std::string_view(r.signature)), detail::code_columns(r));
         s.run();
     }
     after_write();
@@ -160,33 +122,12 @@ BEAST_OAUTH_DECL consume_result sqlite_store::consume_code(std::string_view sign
         s.bind(1, signature).bind(2, now());
         if(s.step())
         {
-            r.status = consume_status::consumed;
-            auto& rec = r.record;
-            rec.signature = std::string(signature);
-            rec.grant_id = s.text(0);
-            rec.client_id = s.text(1);
-            rec.subject = s.text(2);
-            rec.scope = s.text(3);
-            rec.scope_changed = s.integer(4) != 0;
-            rec.redirect_uri = s.text(5);
-            rec.redirect_uri_sent = s.integer(6) != 0;
-            rec.code_challenge = s.text(7);
-            rec.code_challenge_method = s.text(8);
-            rec.issued_at = s.time(9);
-            rec.expires_at = s.time(10);
+            r = detail::read_consumed(s, signature);
             s.run();
         }
     }
     if(r.status != consume_status::consumed)
-    {
-        detail::sqlite_statement s(*l, detail::sqlite_sql::code_grant_of);
-        s.bind(1, signature);
-        if(s.step())
-        {
-            r.status = consume_status::already_used;
-            r.record.grant_id = s.text(0);
-        }
-    }
+        r = detail::sqlite_code_used(*l, signature);
     tx.commit();
     return r;
 }
@@ -209,15 +150,7 @@ BEAST_OAUTH_DECL consume_result sqlite_store::claim_code(std::string_view jti, s
             r.record.grant_id = std::string(grant_id);
         }
         else
-        {
-            detail::sqlite_statement s(*l, detail::sqlite_sql::code_grant_of);
-            s.bind(1, jti);
-            if(s.step())
-            {
-                r.status = consume_status::already_used;
-                r.record.grant_id = s.text(0);
-            }
-        }
+            r = detail::sqlite_code_used(*l, jti);
         tx.commit();
     }
     after_write();

@@ -15,7 +15,7 @@ BEAST_OAUTH_DECL std::vector<grant_record> sqlite_store::list_grants(std::string
     detail::sqlite_statement s(*l, detail::sqlite_sql::grant_list);
     s.bind(1, subject).bind(2, now());
     while(s.step())
-        out.push_back(detail::sqlite_read_grant(s));
+        out.push_back(detail::read_grant(s));
     return out;
 }
 
@@ -26,7 +26,7 @@ BEAST_OAUTH_DECL std::optional<grant_record> sqlite_store::find_grant(std::strin
     s.bind(1, grant_id);
     if(!s.step())
         return std::nullopt;
-    return detail::sqlite_read_grant(s);
+    return detail::read_grant(s);
 }
 
 BEAST_OAUTH_DECL std::vector<grant_record> sqlite_store::revoke_grants_by(int first_statement, std::string_view value)
@@ -46,7 +46,7 @@ BEAST_OAUTH_DECL std::vector<grant_record> sqlite_store::revoke_grants_by(int fi
             detail::sqlite_statement s(*l, first_statement + 1);
             s.bind(1, value).bind(2, t);
             while(s.step())
-                out.push_back(detail::sqlite_read_grant(s));
+                out.push_back(detail::read_grant(s));
         }
         for(int id : {first_statement + 2, first_statement + 3})
         {
@@ -72,14 +72,11 @@ BEAST_OAUTH_DECL std::vector<grant_record> sqlite_store::revoke_client_grants(st
 
 BEAST_OAUTH_DECL std::size_t sqlite_store::sweep_limited(time_point t, std::size_t limit)
 {
-    auto const kept_until = t - options_.replay_window;
     auto const max_rows = limit == 0 ? std::int64_t(-1) : static_cast<std::int64_t>(limit); // -1: no LIMIT
     std::size_t removed = 0;
     auto l = pool_->acquire();
     detail::sqlite_transaction tx(*l);
-    for(auto [id, before] : {std::pair<int, time_point>{detail::sqlite_sql::sweep_tokens, t},
-                             {detail::sqlite_sql::sweep_codes, kept_until},
-                             {detail::sqlite_sql::sweep_grants, kept_until}})
+    for(auto [id, before] : detail::sweep_plan(t, options_.replay_window))
     {
         detail::sqlite_statement s(*l, id);
         s.bind(1, before).bind(2, max_rows);
