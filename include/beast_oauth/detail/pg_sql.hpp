@@ -175,6 +175,7 @@ constexpr char const* text[statement_count] = {
     " WHERE (SELECT count(*) FROM oauth_dpop_jti WHERE expires_at > $3::bigint) < $4::bigint"
     " ON CONFLICT (jti_key) DO NOTHING RETURNING 1",
 };
+static_assert(sql_common::all_set(text), "every statement id needs its SQL text");
 
 } // namespace pg_sql
 } // namespace detail

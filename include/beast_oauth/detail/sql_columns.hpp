@@ -10,6 +10,7 @@
 #include <beast_oauth/detail/sql_store_common.hpp>
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -65,6 +66,17 @@ static_assert(grant_revoke_subject == grant_codes_subject + 1 && code_forget_sub
 static_assert(grant_revoke_client == grant_codes_client + 1 && code_forget_client == grant_codes_client + 2 &&
                   token_delete_client == grant_codes_client + 3,
               "the client's revocation statements stay in order");
+
+// True when every entry of a dialect's text table is set (a statement id without its SQL
+// text would be a null there).
+template<std::size_t N>
+constexpr bool all_set(char const* const (&text)[N]) noexcept
+{
+    for(auto const* t : text)
+        if(t == nullptr)
+            return false;
+    return true;
+}
 
 } // namespace sql_common
 

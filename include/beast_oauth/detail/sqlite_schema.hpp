@@ -161,6 +161,7 @@ constexpr char const* text[statement_count] = {
     "SELECT count(*) FROM oauth_dpop_jti",
     "INSERT INTO oauth_dpop_jti (jti_key, expires_at) VALUES (?1, ?2)",
 };
+static_assert(sql_common::all_set(text), "every statement id needs its SQL text");
 
 } // namespace sqlite_sql
 
