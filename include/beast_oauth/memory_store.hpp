@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <queue>
+#include <type_traits>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -138,6 +139,20 @@ private:
 
     static std::size_t shard_of(key const& k) noexcept;
 
+    // The shard that holds a key, locked for the caller's scope:
+    // `auto [s, lock] = lock_shard(codes_, k);`
+    template<class Shard>
+    struct locked_shard
+    {
+        Shard& s;
+        std::lock_guard<std::mutex> lock{s.mutex};
+    };
+    template<class Shards>
+    static auto lock_shard(Shards& shards, key const& k) -> locked_shard<std::remove_reference_t<decltype(shards[0])>>
+    {
+        return {shards[shard_of(k)]};
+    }
+
     /** Entries removed early (revoked, trimmed) and expiries that moved leave stale items in
         the heap until their time: a refresh loop would grow it by one item per refresh. When
         the heap holds more than twice the live entries, it is rebuilt from them: amortized
@@ -162,6 +177,9 @@ private:
                              token_record const& record, time_point now);
     std::shared_ptr<token_record const> find_locked(key const& k) const;
     void prune_grant_locked(grant_entry& grant, time_point now);
+    // Drops from the grant's list, and erases, the access tokens `drop(key)` picks.
+    template<class Drop>
+    void drop_access_tokens_locked(grant_entry& grant, Drop drop);
     void erase_token(key const& k);
     std::vector<key> revoke_locked(shard<grant_entry>& g, grant_entry& grant, key const& grant_key, time_point now);
     std::vector<grant_record> revoke_where(bool by_subject, std::string_view value);

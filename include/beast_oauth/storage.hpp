@@ -10,6 +10,14 @@
 #include <stdexcept>
 #include <string_view>
 
+/** @file
+    The store interfaces the endpoints call. Every one shares one failure contract
+    (the Doxygen alias `store_exception_safety` in docs/Doxyfile.in): a store reports failure by
+    throwing, @ref beast_oauth::store_unavailable "store_unavailable" when its backend cannot be
+    reached (503 + Retry-After) and anything else for a server_error; a call that throws must
+    have changed nothing; the endpoints never let the exception reach the transport.
+*/
+
 namespace beast_oauth {
 
 /** Thrown by a store whose backend cannot be reached right now: connection
@@ -44,10 +52,7 @@ private:
     Implementations must be safe to call from many threads at once.
     Any exception thrown becomes a `server_error` response (@ref beast_oauth::store_unavailable "store_unavailable":
     `temporarily_unavailable`); its text is never sent.
-    @par Exception Safety
-    A store reports failure by throwing: @ref beast_oauth::store_unavailable "store_unavailable" for a
-    backend that cannot be reached (503 + Retry-After), anything else for a server_error; a call that
-    throws must have changed nothing. The endpoints never let it escape to the transport.
+    @store_exception_safety
 */
 class client_store
 {
@@ -80,10 +85,7 @@ struct consume_result
 
     @par Thread Safety
     Implementations must be safe to call from many threads at once.
-    @par Exception Safety
-    A store reports failure by throwing: @ref beast_oauth::store_unavailable "store_unavailable" for a
-    backend that cannot be reached (503 + Retry-After), anything else for a server_error; a call that
-    throws must have changed nothing. The endpoints never let it escape to the transport.
+    @store_exception_safety
 */
 class code_store
 {
@@ -159,10 +161,7 @@ enum class dpop_jti_status
 
     @par Thread Safety
     Implementations must be safe to call from many threads at once.
-    @par Exception Safety
-    A store reports failure by throwing: @ref beast_oauth::store_unavailable "store_unavailable" for a
-    backend that cannot be reached (503 + Retry-After), anything else for a server_error; a call that
-    throws must have changed nothing. The endpoints never let it escape to the transport.
+    @store_exception_safety
 */
 class token_store
 {
@@ -233,10 +232,7 @@ public:
     @par Thread Safety
     Must be safe to call from many threads at once. May block (the async
     glue runs it off the I/O threads).
-    @par Exception Safety
-    A store reports failure by throwing: @ref beast_oauth::store_unavailable "store_unavailable" for a
-    backend that cannot be reached (503 + Retry-After), anything else for a server_error; a call that
-    throws must have changed nothing. The endpoints never let it escape to the transport.
+    @store_exception_safety
 */
 class user_authenticator
 {

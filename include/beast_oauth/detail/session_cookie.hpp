@@ -14,16 +14,13 @@
 
 namespace beast_oauth { namespace detail {
 
-/** The key sealing session cookies (32 bytes, derived from the server secret).
-
-    @par Thread Safety
-    Immutable after construction: safe to use from many threads.
-*/
-class session_cookie_key
+/** The key sealing session cookies: an @ref aead_key (32 bytes, derived from the server
+    secret) used for one purpose. Immutable after construction: safe to use from many threads. */
+class session_cookie_key : private aead_key
 {
 public:
     /// @throws std::invalid_argument unless `key` is 32 bytes
-    BEAST_OAUTH_DECL explicit session_cookie_key(std::string_view key);
+    using aead_key::aead_key;
 
     /** The cookie value: base64url(nonce[12] | ciphertext | tag[16]) of the owner and
         `expires` (seconds since the epoch). A fresh random nonce each time. */
@@ -31,9 +28,6 @@ public:
 
     /// The owner, when `cookie` was sealed with this key, is intact and `expires > now`.
     BEAST_OAUTH_DECL std::optional<user_identity> open(std::string_view cookie, long long now) const;
-
-private:
-    aead_key key_;
 };
 
 }} // namespace beast_oauth::detail

@@ -80,8 +80,7 @@ BEAST_OAUTH_DECL void memory_store::save_code(code_record const& record)
 {
     auto t = now();
     auto k = make_key(record.signature);
-    auto& s = codes_[shard_of(k)];
-    std::lock_guard<std::mutex> lock(s.mutex);
+    auto [s, lock] = lock_shard(codes_, k);
     sweep_codes(s, t);
     s.map[k] = code_entry{record, false};
     s.expiry.push({record.expires_at + replay_window, k});
@@ -90,8 +89,7 @@ BEAST_OAUTH_DECL void memory_store::save_code(code_record const& record)
 BEAST_OAUTH_DECL consume_result memory_store::consume_code(std::string_view signature)
 {
     auto k = make_key(signature);
-    auto& s = codes_[shard_of(k)];
-    std::lock_guard<std::mutex> lock(s.mutex);
+    auto [s, lock] = lock_shard(codes_, k);
     auto it = s.map.find(k);
     consume_result r;
     if(it == s.map.end())
@@ -120,8 +118,7 @@ BEAST_OAUTH_DECL consume_result memory_store::claim_code(std::string_view jti, s
 {
     auto t = now();
     auto k = make_key(jti);
-    auto& s = codes_[shard_of(k)];
-    std::lock_guard<std::mutex> lock(s.mutex);
+    auto [s, lock] = lock_shard(codes_, k);
     sweep_codes(s, t);
     consume_result r;
     auto [it, inserted] = s.map.try_emplace(k);
@@ -196,8 +193,7 @@ BEAST_OAUTH_DECL void memory_store::insert_token_locked(shard<grant_entry>& g, g
         if(rec.expires_at != time_point::max())
             g.expiry.push({rec.expires_at + replay_window, grant_key});
     }
-    auto& s = tokens_[shard_of(k)];
-    std::lock_guard<std::mutex> lock(s.mutex);
+    auto [s, lock] = lock_shard(tokens_, k);
     sweep_tokens(s, t);
     s.map[k] = std::make_shared<token_record const>(record);
     if(record.expires_at != time_point::max())
@@ -206,16 +202,14 @@ BEAST_OAUTH_DECL void memory_store::insert_token_locked(shard<grant_entry>& g, g
 
 BEAST_OAUTH_DECL std::shared_ptr<token_record const> memory_store::find_locked(key const& k) const
 {
-    auto& s = tokens_[shard_of(k)];
-    std::lock_guard<std::mutex> lock(s.mutex);
+    auto [s, lock] = lock_shard(tokens_, k);
     auto it = s.map.find(k);
     return it == s.map.end() ? nullptr : it->second;
 }
 
 BEAST_OAUTH_DECL void memory_store::erase_token(key const& k)
 {
-    auto& s = tokens_[shard_of(k)];
-    std::lock_guard<std::mutex> lock(s.mutex);
+    auto [s, lock] = lock_shard(tokens_, k);
     s.map.erase(k);
 }
 
@@ -223,10 +217,9 @@ BEAST_OAUTH_DECL bool memory_store::save_token(token_record const& record)
 {
     auto t = now();
     auto gk = make_key(record.grant_id);
-    auto& g = grants_[shard_of(gk)];
     // The grant's lock is held while the token is inserted, so a concurrent
     // revoke_grant either sees this token or makes this call fail.
-    std::lock_guard<std::mutex> grant_lock(g.mutex);
+    auto [g, grant_lock] = lock_shard(grants_, gk);
     sweep_grants(g, t);
     auto git = g.map.try_emplace(gk).first;
     if(git->second.revoked)
@@ -261,8 +254,7 @@ BEAST_OAUTH_DECL void memory_store::revoke_grant(std::string_view grant_id)
     std::vector<key> tokens;
     {
         auto gk = make_key(grant_id);
-        auto& g = grants_[shard_of(gk)];
-        std::lock_guard<std::mutex> lock(g.mutex);
+        auto [g, lock] = lock_shard(grants_, gk);
         auto [it, inserted] = g.map.try_emplace(gk);
         if(inserted)
             it->second.record.grant_id = std::string(grant_id);
@@ -285,8 +277,7 @@ BEAST_OAUTH_DECL rotate_status memory_store::rotate_refresh_token(refresh_rotati
     if(!old || old->kind != token_kind::refresh)
         return rotate_status::not_found;
     auto gk = make_key(old->grant_id);
-    auto& g = grants_[shard_of(gk)];
-    std::lock_guard<std::mutex> grant_lock(g.mutex);
+    auto [g, grant_lock] = lock_shard(grants_, gk);
     auto git = g.map.find(gk);
     if(git == g.map.end() || git->second.revoked)
         return rotate_status::not_found;
@@ -303,8 +294,7 @@ BEAST_OAUTH_DECL rotate_status memory_store::rotate_refresh_token(refresh_rotati
     if(rotated->expires_at > request.now + rotated_retention)
         rotated->expires_at = request.now + rotated_retention;
     {
-        auto& s = tokens_[shard_of(old_key)];
-        std::lock_guard<std::mutex> lock(s.mutex);
+        auto [s, lock] = lock_shard(tokens_, old_key);
         s.map[old_key] = rotated;
         s.expiry.push({rotated->expires_at, old_key});
     }
@@ -327,34 +317,36 @@ BEAST_OAUTH_DECL void memory_store::prune_grant_locked(grant_entry& grant, time_
                  tokens.end());
 }
 
+template<class Drop>
+void memory_store::drop_access_tokens_locked(grant_entry& grant, Drop drop)
+{
+    auto& tokens = grant.tokens;
+    tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
+                                [&](key const& k) {
+                                    auto rec = find_locked(k);
+                                    if(rec && (rec->kind != token_kind::access || !drop(k)))
+                                        return false;
+                                    erase_token(k); // a key without a record is only dropped from the list
+                                    return true;
+                                }),
+                 tokens.end());
+}
+
 BEAST_OAUTH_DECL void memory_store::trim_access_tokens(std::string_view grant_id, std::size_t keep)
 {
     auto t = now();
     auto gk = make_key(grant_id);
-    auto& g = grants_[shard_of(gk)];
-    std::lock_guard<std::mutex> grant_lock(g.mutex);
+    auto [g, grant_lock] = lock_shard(grants_, gk);
     auto git = g.map.find(gk);
     if(git == g.map.end())
         return;
-    auto& tokens = git->second.tokens;
     prune_grant_locked(git->second, t);
     std::size_t access = 0;
-    for(auto const& k : tokens)
+    for(auto const& k : git->second.tokens)
         if(auto rec = find_locked(k); rec && rec->kind == token_kind::access)
             ++access;
     // The list is in issue order: the oldest access tokens go first.
-    tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
-                                [&](key const& k) {
-                                    if(access <= keep)
-                                        return false;
-                                    auto rec = find_locked(k);
-                                    if(!rec || rec->kind != token_kind::access)
-                                        return false;
-                                    erase_token(k);
-                                    --access;
-                                    return true;
-                                }),
-                 tokens.end());
+    drop_access_tokens_locked(git->second, [&](key const&) { return access > keep && (--access, true); });
 }
 
 BEAST_OAUTH_DECL void memory_store::revoke_access_tokens(std::string_view grant_id,
@@ -362,23 +354,9 @@ BEAST_OAUTH_DECL void memory_store::revoke_access_tokens(std::string_view grant_
 {
     auto gk = make_key(grant_id);
     auto keep = make_key(keep_signature);
-    auto& g = grants_[shard_of(gk)];
-    std::lock_guard<std::mutex> grant_lock(g.mutex);
-    auto git = g.map.find(gk);
-    if(git == g.map.end())
-        return;
-    auto& tokens = git->second.tokens;
-    tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
-                                [&](key const& k) {
-                                    if(k == keep)
-                                        return false;
-                                    auto t = find_locked(k);
-                                    if(t && t->kind != token_kind::access)
-                                        return false;
-                                    erase_token(k);
-                                    return true;
-                                }),
-                 tokens.end());
+    auto [g, grant_lock] = lock_shard(grants_, gk);
+    if(auto git = g.map.find(gk); git != g.map.end())
+        drop_access_tokens_locked(git->second, [&](key const& k) { return !(k == keep); });
 }
 
 BEAST_OAUTH_DECL std::size_t memory_store::code_count() const

@@ -29,8 +29,7 @@ BEAST_OAUTH_DECL std::vector<grant_record> memory_store::list_grants(std::string
 BEAST_OAUTH_DECL std::optional<grant_record> memory_store::find_grant(std::string_view grant_id) const
 {
     auto gk = make_key(grant_id);
-    auto const& g = grants_[shard_of(gk)];
-    std::lock_guard<std::mutex> lock(g.mutex);
+    auto [g, lock] = lock_shard(grants_, gk);
     auto it = g.map.find(gk);
     if(it == g.map.end())
         return std::nullopt;

@@ -2,6 +2,8 @@
 #define BEAST_OAUTH_DETAIL_IMPL_SESSION_COOKIE_IPP
 
 #include <beast_oauth/detail/session_cookie.hpp>
+#include <algorithm>
+#include <charconv>
 
 namespace beast_oauth { namespace detail {
 
@@ -18,32 +20,21 @@ inline void append_field(std::string& out, std::string_view v)
     out.append(v);
 }
 
+// A length-prefixed field, "<1-4 digits>:<bytes>".
 inline bool read_field(std::string_view& in, std::string& out)
 {
-    auto colon = in.find(':');
-    if(colon == std::string_view::npos || colon == 0 || colon > 4)
-        return false;
     std::size_t n = 0;
-    for(char c : in.substr(0, colon))
-    {
-        if(c < '0' || c > '9')
-            return false;
-        n = n * 10 + static_cast<std::size_t>(c - '0');
-    }
-    in.remove_prefix(colon + 1);
-    if(n > in.size())
+    auto [end, ec] = std::from_chars(in.data(), in.data() + std::min<std::size_t>(in.size(), 5), n);
+    auto const digits = static_cast<std::size_t>(end - in.data());
+    if(ec != std::errc() || digits == 0 || digits > 4 || digits == in.size() || *end != ':' ||
+       n > in.size() - digits - 1)
         return false;
-    out.assign(in.substr(0, n));
-    in.remove_prefix(n);
+    out.assign(in.substr(digits + 1, n));
+    in.remove_prefix(digits + 1 + n);
     return true;
 }
 
 } // namespace session_cookie_detail
-
-BEAST_OAUTH_DECL session_cookie_key::session_cookie_key(std::string_view key)
-    : key_(key)
-{
-}
 
 BEAST_OAUTH_DECL std::string session_cookie_key::seal(user_identity const& who, long long expires) const
 {
@@ -53,13 +44,13 @@ BEAST_OAUTH_DECL std::string session_cookie_key::seal(user_identity const& who, 
     d::append_field(plain, who.display_name);
     plain += std::to_string(expires);
 
-    return key_.seal(plain, d::aad);
+    return aead_key::seal(plain, d::aad);
 }
 
 BEAST_OAUTH_DECL std::optional<user_identity> session_cookie_key::open(std::string_view cookie, long long now) const
 {
     namespace d = session_cookie_detail;
-    auto opened = key_.open(cookie, d::aad, d::max_cookie);
+    auto opened = aead_key::open(cookie, d::aad, d::max_cookie);
     if(!opened)
         return std::nullopt; // not ours, or altered: the tag does not verify
     std::string const& plain = *opened;
@@ -69,13 +60,8 @@ BEAST_OAUTH_DECL std::optional<user_identity> session_cookie_key::open(std::stri
        rest.empty() || rest.size() > 13)
         return std::nullopt;
     long long expires = 0;
-    for(char c : rest)
-    {
-        if(c < '0' || c > '9')
-            return std::nullopt;
-        expires = expires * 10 + (c - '0');
-    }
-    if(expires <= now)
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), expires);
+    if(ec != std::errc() || end != rest.data() + rest.size() || rest.front() == '-' || expires <= now)
         return std::nullopt;
     return who;
 }
