@@ -56,8 +56,9 @@ struct store_op
 
     /// Result of find_client.
     std::shared_ptr<beast_oauth::client const> client;
-    /// Result of consume_code and claim_code.
-    consume_result consumed;
+    /** Result of consume_code and claim_code (empty until a driver performs one: a
+        code_record of eight strings, built only by the operations that return it). */
+    std::optional<consume_result> consumed;
     /// Result of save_token.
     bool saved = false;
     /// Result of find_token; rotate_refresh_token's old token.
@@ -69,17 +70,11 @@ struct store_op
     /// Result of claim_dpop_jti.
     dpop_jti_status jti = dpop_jti_status::claimed;
 
-    /** Back to a default-constructed op for the next call, like `*this = store_op{}` but
-        without building and move-assigning a whole temporary (`consumed` holds a code_record
-        of eight strings; that cost a refresh several hundred instructions). `consumed` and
-        `user` are only filled by a driver performing the call `what` names, so they are
-        cleared when `what` is consume_code, claim_code or authenticate. */
+    /// Back to a default-constructed op for the next call, without building a temporary.
     void reset() noexcept
     {
-        if(what == kind::consume_code || what == kind::claim_code)
-            consumed = consume_result{};
-        else if(what == kind::authenticate)
-            user.reset();
+        consumed.reset();
+        user.reset();
         what = kind::find_client;
         key = {};
         key2 = {};
