@@ -35,8 +35,9 @@ struct server_config
     bool audit_log = true; // the library's audit events, one line each on stdout
     /// "memory", "sqlite:PATH" or "postgres:CONNINFO" (--store overrides); see store.hpp.
     std::string store = "memory";
-    /** With a postgres store: the OAuth endpoints run on postgres_async_store (libpq's
-        non-blocking API) on the I/O threads instead of the work pool ("postgres_async"). */
+    /** With a postgres store: the OAuth endpoints and the API's bearer checks run on
+        postgres_async_store (libpq's non-blocking API) on the I/O threads instead of the work
+        pool ("postgres_async"). */
     bool postgres_async = false;
     /// How long used codes and revoked grants are remembered after expiry (replay detection).
     std::chrono::seconds replay_window{600};

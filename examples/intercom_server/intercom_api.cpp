@@ -56,25 +56,44 @@ intercom_api::intercom_api(beast_oauth::authorization_server const& oauth, std::
 {
 }
 
-std::optional<http_response> intercom_api::handle(http_request const& req)
+std::optional<intercom_api::target_parts> intercom_api::split(http_request const& req) const
 {
     auto target = std::string_view(req.target().data(), req.target().size());
     auto q = target.find('?');
     auto path = target.substr(0, q);
-    auto query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
     if(path.substr(0, base_path_.size()) != base_path_)
         return std::nullopt;
     path.remove_prefix(base_path_.size());
-    if(path == "/health")
-        return json_reply(req, 200, R"({"ok":true})");
-    if(path != "/intercoms" && path.rfind("/intercoms/", 0) != 0 && path != "/access_codes" &&
-       path.rfind("/access_codes/", 0) != 0)
+    return target_parts{path, q == std::string_view::npos ? std::string_view() : target.substr(q + 1)};
+}
+
+std::optional<std::string_view> intercom_api::bearer_scope(http_request const& req) const
+{
+    auto t = split(req);
+    if(!t || (t->path != "/intercoms" && t->path.rfind("/intercoms/", 0) != 0 && t->path != "/access_codes" &&
+              t->path.rfind("/access_codes/", 0) != 0))
         return std::nullopt;
-    // RFC 6750 2.1, 3.1: a valid bearer token, and the write scope where the route changes something.
-    auto access = oauth_.validate_bearer(req, changes_something(req.method(), path) ? write_scope : "");
+    // RFC 6750 3.1: the write scope where the route changes something.
+    return changes_something(req.method(), t->path) ? std::string_view(write_scope) : std::string_view();
+}
+
+std::optional<http_response> intercom_api::handle(http_request const& req)
+{
+    if(auto t = split(req); t && t->path == "/health")
+        return json_reply(req, 200, R"({"ok":true})");
+    auto scope = bearer_scope(req);
+    if(!scope)
+        return std::nullopt;
+    return answer(req, oauth_.validate_bearer(req, *scope));
+}
+
+http_response intercom_api::answer(http_request const& req, beast_oauth::bearer_result const& access)
+{
+    // RFC 6750 2.1, 3.1: a valid bearer token (checked by the caller with bearer_scope's scope).
     if(!access.ok())
         return oauth_.make_bearer_error(access, req);
-    return route(req, access.subject(), path, query);
+    auto t = split(req);
+    return route(req, access.subject(), t->path, t->query);
 }
 
 http_response intercom_api::route(http_request const& req, std::string_view owner, std::string_view path,

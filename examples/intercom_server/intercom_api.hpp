@@ -28,10 +28,24 @@ class intercom_api
 public:
     intercom_api(beast_oauth::authorization_server const& oauth, std::string base_path, device_data data);
 
-    /// Answers API routes; nullopt for other targets.
+    /// Answers API routes, checking the bearer token synchronously; nullopt for other targets.
     std::optional<beast_oauth::http_response> handle(beast_oauth::http_request const& req);
 
+    /** For a device route (one that needs a bearer token): the scope the token must carry
+        (empty: any valid token of the owner); nullopt for every other target, /health included. */
+    std::optional<std::string_view> bearer_scope(beast_oauth::http_request const& req) const;
+
+    /** Answers a device route whose token was checked with @ref bearer_scope's scope, by
+        `validate_bearer` or `async_validate_bearer` (the bearer error when `access` failed). */
+    beast_oauth::http_response answer(beast_oauth::http_request const& req, beast_oauth::bearer_result const& access);
+
 private:
+    struct target_parts
+    {
+        std::string_view path; // after the base path
+        std::string_view query;
+    };
+    std::optional<target_parts> split(beast_oauth::http_request const& req) const;
     beast_oauth::http_response route(beast_oauth::http_request const& req, std::string_view owner,
                                      std::string_view path, std::string_view query);
     beast_oauth::http_response intercom_route(beast_oauth::http_request const& req, std::string_view owner,

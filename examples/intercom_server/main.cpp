@@ -54,7 +54,7 @@ struct shared_state
     bool store_blocks = false; // a database store: every request leaves the I/O threads
     beast_oauth::trusted_proxies const& proxies; // whose Forwarded / X-Forwarded-For is believed
     intercom::connection_limit& connections;      // per TCP peer address
-    bool store_async = false; // "postgres_async": the OAuth endpoints stay on the I/O threads
+    bool store_async = false; // "postgres_async": the OAuth endpoints and API bearer checks stay on the I/O threads
     intercom::metrics_page const* metrics = nullptr; // GET /metrics here (behind the scrape token)
     bool metrics_only = false;                       // the metrics listener: /metrics and nothing else
 };
@@ -205,6 +205,20 @@ private:
                                    }));
             return;
         }
+        if(state_.store_async && !state_.metrics_only)
+            if(auto scope = state_.router.api.bearer_scope(req))
+            {
+                // postgres_async: the device API's bearer check waits on the database's socket
+                // on this I/O thread too; the device data is in memory.
+                auto shared = std::make_shared<beast_oauth::http_request>(std::move(req));
+                beast_oauth::async_validate_bearer(
+                    state_.oauth, *shared, *scope,
+                    net::bind_executor(this->socket().get_executor(),
+                                       [self = this->shared_from_this(), shared](beast_oauth::bearer_result access) {
+                                           self->send(self->state_.router.route_api(*shared, access));
+                                       }));
+                return;
+            }
         if(state_.store_blocks ||
            (beast_oauth::is_oauth_target(state_.oauth, req.target()) && blocks(req, state_.oauth.options())) ||
            (req.method() == http::verb::post && intercom::account_pages::handles(req))) // PBKDF2

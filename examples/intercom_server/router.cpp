@@ -42,6 +42,13 @@ http_response router::route_local(http_request const& req, beast_oauth::request_
     return res;
 }
 
+http_response router::route_api(http_request const& req, beast_oauth::bearer_result const& access)
+{
+    auto res = api.answer(req, access);
+    beast_oauth::drop_body_for_head(res, req);
+    return res;
+}
+
 http_response router::route_all(http_request&& req)
 {
     if(auto res = beast_oauth::handle_request(oauth, req))

@@ -19,6 +19,10 @@ struct router
     beast_oauth::http_response route_local(beast_oauth::http_request const& req,
                                            beast_oauth::request_context const& ctx = {});
 
+    /// A device API route whose bearer token was checked already (intercom_api::answer), HEAD as above.
+    beast_oauth::http_response route_api(beast_oauth::http_request const& req,
+                                         beast_oauth::bearer_result const& access);
+
     /// Every route, synchronously (the demo client's in-process calls).
     beast_oauth::http_response route_all(beast_oauth::http_request&& req);
 };
