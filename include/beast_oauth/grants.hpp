@@ -63,8 +63,7 @@ struct grant_record
       one issued before a bulk revocation still redeems until it expires, at most
       `server_options::code_ttl`.)
 
-    @par Thread Safety
-    Implementations must be safe to call from many threads at once.
+    @store_contract
 */
 class grant_store
 {

@@ -12,7 +12,8 @@
 
 /** @file
     The store interfaces the endpoints call. Every one shares one failure contract
-    (the Doxygen alias `store_exception_safety` in docs/Doxyfile.in): a store reports failure by
+    (the Doxygen aliases `store_exception_safety` and `store_contract`, which adds "safe to call
+    from many threads at once", in docs/Doxyfile.in): a store reports failure by
     throwing, @ref beast_oauth::store_unavailable "store_unavailable" when its backend cannot be
     reached (503 + Retry-After) and anything else for a server_error; a call that throws must
     have changed nothing; the endpoints never let the exception reach the transport.
@@ -83,9 +84,7 @@ struct consume_result
 
 /** Keeps authorization codes, keyed by signature.
 
-    @par Thread Safety
-    Implementations must be safe to call from many threads at once.
-    @store_exception_safety
+    @store_contract
 */
 class code_store
 {
@@ -159,9 +158,7 @@ enum class dpop_jti_status
 
 /** Keeps access and refresh tokens, keyed by signature.
 
-    @par Thread Safety
-    Implementations must be safe to call from many threads at once.
-    @store_exception_safety
+    @store_contract
 */
 class token_store
 {
