@@ -177,9 +177,9 @@ private:
                              token_record const& record, time_point now);
     std::shared_ptr<token_record const> find_locked(key const& k) const;
     void prune_grant_locked(grant_entry& grant, time_point now);
-    // Drops from the grant's list, and erases, the access tokens `drop(key)` picks.
-    template<class Drop>
-    void drop_access_tokens_locked(grant_entry& grant, Drop drop);
+    // Drops from the grant's list, and erases, up to `limit` of its access tokens other than
+    // `*keep` (null: none kept), oldest first.
+    void drop_access_tokens_locked(grant_entry& grant, key const* keep, std::size_t limit);
     void erase_token(key const& k);
     std::vector<key> revoke_locked(shard<grant_entry>& g, grant_entry& grant, key const& grant_key, time_point now);
     std::vector<grant_record> revoke_where(bool by_subject, std::string_view value);

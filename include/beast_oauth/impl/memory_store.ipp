@@ -317,15 +317,18 @@ BEAST_OAUTH_DECL void memory_store::prune_grant_locked(grant_entry& grant, time_
                  tokens.end());
 }
 
-template<class Drop>
-void memory_store::drop_access_tokens_locked(grant_entry& grant, Drop drop)
+BEAST_OAUTH_DECL void memory_store::drop_access_tokens_locked(grant_entry& grant, key const* keep, std::size_t limit)
 {
     auto& tokens = grant.tokens;
     tokens.erase(std::remove_if(tokens.begin(), tokens.end(),
                                 [&](key const& k) {
+                                    if(limit == 0 || (keep && k == *keep))
+                                        return false; // no lookup once the limit is reached
                                     auto rec = find_locked(k);
-                                    if(rec && (rec->kind != token_kind::access || !drop(k)))
+                                    if(rec && rec->kind != token_kind::access)
                                         return false;
+                                    if(rec)
+                                        --limit;
                                     erase_token(k); // a key without a record is only dropped from the list
                                     return true;
                                 }),
@@ -346,7 +349,8 @@ BEAST_OAUTH_DECL void memory_store::trim_access_tokens(std::string_view grant_id
         if(auto rec = find_locked(k); rec && rec->kind == token_kind::access)
             ++access;
     // The list is in issue order: the oldest access tokens go first.
-    drop_access_tokens_locked(git->second, [&](key const&) { return access > keep && (--access, true); });
+    if(access > keep)
+        drop_access_tokens_locked(git->second, nullptr, access - keep);
 }
 
 BEAST_OAUTH_DECL void memory_store::revoke_access_tokens(std::string_view grant_id,
@@ -356,7 +360,7 @@ BEAST_OAUTH_DECL void memory_store::revoke_access_tokens(std::string_view grant_
     auto keep = make_key(keep_signature);
     auto [g, grant_lock] = lock_shard(grants_, gk);
     if(auto git = g.map.find(gk); git != g.map.end())
-        drop_access_tokens_locked(git->second, [&](key const& k) { return !(k == keep); });
+        drop_access_tokens_locked(git->second, &keep, std::size_t(-1));
 }
 
 BEAST_OAUTH_DECL std::size_t memory_store::code_count() const
