@@ -34,9 +34,7 @@ namespace beast_oauth {
     @par Thread Safety
     After construction (and `add_grant`), every member function is const and safe to call
     concurrently. The stores must outlive the server.
-    @par Exception Safety
-    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
-    response (`handle`) or reaches the async completion as that response.
+    @handler_exception_safety
 */
 class authorization_server
 {

@@ -22,11 +22,7 @@ namespace beast_oauth {
     The request is validated in two steps: the client and redirect_uri first (a failure never
     redirects: an error page), then everything else (failures go back to the redirect_uri).
 
-    @par Thread Safety
-    Immutable; safe to call concurrently.
-    @par Exception Safety
-    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
-    response (`handle`) or reaches the async completion as that response.
+    @handler_contract
 */
 class authorize_handler : public handler_base
 {

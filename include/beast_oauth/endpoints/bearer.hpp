@@ -65,11 +65,7 @@ struct resource_dpop
     @ref make_error (401/400/403 with `WWW-Authenticate: Bearer`). Then compare
     `subject()` with the owner of the resource asked for.
 
-    @par Thread Safety
-    Immutable; safe to call concurrently.
-    @par Exception Safety
-    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
-    response (`handle`) or reaches the async completion as that response.
+    @handler_contract
 */
 class bearer_validator : public handler_base
 {

@@ -14,6 +14,11 @@ class token_strategy;
     @ref token_strategy (opaque or JWT, chosen once). Base of @ref authorize_handler,
     @ref bearer_validator, @ref introspection_handler and @ref revocation_handler.
 
+    Every handler keeps one contract, written once as the Doxygen aliases `handler_contract`
+    and `handler_exception_safety` (docs/Doxyfile.in): it is immutable and safe to call
+    concurrently; protocol failures are responses, never exceptions; what a store throws
+    becomes a 500/503 response (`handle`) or reaches the async completion as that response.
+
     @par Thread Safety
     Immutable after construction; safe to use concurrently.
 */

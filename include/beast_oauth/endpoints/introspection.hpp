@@ -11,11 +11,7 @@ namespace beast_oauth {
 /** `POST` of the introspection path (RFC 7662), for confidential clients; a client sees its
     own tokens unless `may_introspect_any` (a resource server).
 
-    @par Thread Safety
-    Immutable; safe to call concurrently.
-    @par Exception Safety
-    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
-    response (`handle`) or reaches the async completion as that response.
+    @handler_contract
 */
 class introspection_handler : public handler_base
 {

@@ -15,9 +15,7 @@ class token_handler;
 
     @par Thread Safety
     Immutable; safe to call concurrently. `token` must outlive it.
-    @par Exception Safety
-    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
-    response (`handle`) or reaches the async completion as that response.
+    @handler_exception_safety
 */
 class metadata_handler
 {

@@ -20,11 +20,7 @@ namespace beast_oauth {
     Mount it at `server_options::par_path` (the authorization endpoint accepts request_uri only
     while that is set).
 
-    @par Thread Safety
-    Immutable; safe to call concurrently.
-    @par Exception Safety
-    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
-    response (`handle`) or reaches the async completion as that response.
+    @handler_contract
 */
 class par_handler
 {

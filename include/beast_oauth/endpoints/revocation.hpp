@@ -12,11 +12,7 @@ namespace beast_oauth {
     whole grant (RFC 7009 2.1); only the client a token was issued to may revoke it; unknown
     tokens also answer 200 (2.2).
 
-    @par Thread Safety
-    Immutable; safe to call concurrently.
-    @par Exception Safety
-    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
-    response (`handle`) or reaches the async completion as that response.
+    @handler_contract
 */
 class revocation_handler : public handler_base
 {

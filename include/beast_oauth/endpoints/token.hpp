@@ -22,9 +22,7 @@ namespace beast_oauth {
     @par Thread Safety
     `add_grant` must complete before requests are served; everything else is const and safe
     to call concurrently.
-    @par Exception Safety
-    Protocol failures are responses, never exceptions; what a store throws becomes a 500/503
-    response (`handle`) or reaches the async completion as that response.
+    @handler_exception_safety
 */
 class token_handler
 {
