@@ -56,6 +56,13 @@ def test_sign_in_on_a_redeem_on_b_refresh_on_a_api_on_b(a, b, pg):
     assert api(b, second["access_token"]).status_code == 200
     assert api(b, first["access_token"]).status_code == 200  # rotation "none": both stay valid
     assert api(a, second["access_token"]).status_code == 200
+    # The API's own answers on A (asynchronous bearer check in the async run): HEAD has no body,
+    # no token is a 401 challenge (RFC 6750 3.1), and /health needs no token.
+    head = requests.head(a.base + "/intercoms", headers=bearer(second["access_token"]))
+    assert head.status_code == 200 and head.content == b"", (head.status_code, head.content)
+    none = requests.get(a.base + "/intercoms")
+    assert none.status_code == 401 and none.headers["WWW-Authenticate"].startswith("Bearer"), none.headers
+    assert requests.get(a.base + "/health").status_code == 200
     # Revocation on B is seen by A at once.
     rv = requests.post(b.base + "/oauth/revoke", auth=("seam", "seamsecret"),
                        data={"token": second["access_token"]})
