@@ -4,6 +4,7 @@
 #include <beast_oauth/config.hpp>
 #include <beast_oauth/grants.hpp>
 #include <beast_oauth/storage.hpp>
+#include <beast_oauth/detail/sql_store_base.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -80,7 +81,11 @@ class connection_pool;
     Every member function is safe to call concurrently. No lock of ours is
     held while waiting for the database.
 */
-class postgres_store : public client_store, public code_store, public token_store, public grant_store
+class postgres_store : public client_store,
+                     public code_store,
+                     public token_store,
+                     public grant_store,
+                     public detail::sql_store_base<postgres_store, postgres_store_options>
 {
 public:
     /// The schema version this library writes.
@@ -138,8 +143,7 @@ public:
     BEAST_OAUTH_DECL std::size_t token_count() const;
 
 private:
-    time_point now() const;
-    void after_write();
+    friend class detail::sql_store_base<postgres_store, postgres_store_options>; // after_write calls sweep_limited
     std::size_t sweep_limited(time_point now, std::size_t limit);
     std::size_t count(int statement) const;
     std::vector<grant_record> revoke_grants_by(int first_statement, std::string_view value);
@@ -147,10 +151,7 @@ private:
     auto with_retry(F&& f) const;
 
     std::string conninfo_;
-    postgres_store_options options_;
-    std::unique_ptr<detail::client_cache> clients_;
     std::unique_ptr<detail::connection_pool<detail::pg_connection>> pool_;
-    std::atomic<unsigned> writes_{0};
 };
 
 } // namespace beast_oauth

@@ -4,6 +4,7 @@
 #include <beast_oauth/config.hpp>
 #include <beast_oauth/grants.hpp>
 #include <beast_oauth/storage.hpp>
+#include <beast_oauth/detail/sql_store_base.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -69,7 +70,11 @@ class connection_pool;
     Every member function is safe to call concurrently. Calls use a pool of at
     most `max_connections` connections; no lock of ours is held during SQLite I/O.
 */
-class sqlite_store : public client_store, public code_store, public token_store, public grant_store
+class sqlite_store : public client_store,
+                     public code_store,
+                     public token_store,
+                     public grant_store,
+                     public detail::sql_store_base<sqlite_store, sqlite_store_options>
 {
 public:
     /// The schema version this library writes.
@@ -130,17 +135,13 @@ public:
     BEAST_OAUTH_DECL std::size_t token_count() const;
 
 private:
-    time_point now() const;
-    void after_write();
+    friend class detail::sql_store_base<sqlite_store, sqlite_store_options>; // after_write calls sweep_limited
     std::size_t sweep_limited(time_point now, std::size_t limit);
     std::size_t count(int statement) const;
     std::vector<grant_record> revoke_grants_by(int first_statement, std::string_view value);
 
     std::string path_;
-    sqlite_store_options options_;
-    std::unique_ptr<detail::client_cache> clients_;
     std::unique_ptr<detail::connection_pool<detail::sqlite_connection>> pool_;
-    std::atomic<unsigned> writes_{0};
 };
 
 } // namespace beast_oauth

@@ -145,6 +145,18 @@ struct refresh_rotation_request
     token_record const* new_refresh = nullptr;
 };
 
+/** The rule every @ref beast_oauth::token_store::rotate_refresh_token "rotate_refresh_token"
+    applies to a refresh token that was already rotated (RFC 9700 4.14.2): `in_grace` within
+    `request.grace` of its rotation (a client retrying a response it lost), else `reused` (the
+    caller revokes the grant). nullopt when `old` was never rotated. For store implementations. */
+inline std::optional<rotate_status> already_rotated(refresh_rotation_request const& request,
+                                                    token_record const& old) noexcept
+{
+    if(old.rotated_at == time_point{})
+        return std::nullopt;
+    return request.now - old.rotated_at <= request.grace ? rotate_status::in_grace : rotate_status::reused;
+}
+
 /// Outcome of @ref beast_oauth::token_store::claim_dpop_jti "token_store::claim_dpop_jti".
 enum class dpop_jti_status
 {

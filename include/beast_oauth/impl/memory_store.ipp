@@ -285,9 +285,8 @@ BEAST_OAUTH_DECL rotate_status memory_store::rotate_refresh_token(refresh_rotati
     if(!old)
         return rotate_status::not_found;
     old_out = old;
-    if(old->rotated_at != time_point{})
-        return request.now - old->rotated_at <= request.grace ? rotate_status::in_grace
-                                                              : rotate_status::reused;
+    if(auto verdict = already_rotated(request, *old))
+        return *verdict;
     auto rotated = std::make_shared<token_record>(*old);
     rotated->rotated_at = request.now;
     // Remember it for reuse detection, then let the sweeper reclaim it.

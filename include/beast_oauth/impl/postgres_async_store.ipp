@@ -217,10 +217,8 @@ BEAST_OAUTH_DECL void postgres_async_store::async_rotate_refresh_token(
                                 auto old = detail::pg_read_token(r, sig);
                                 if(!old || old->kind != token_kind::refresh)
                                     return end(s4, rotate_status::not_found, nullptr);
-                                if(old->rotated_at != time_point{})
-                                    return end(s4, req.now - old->rotated_at <= req.grace ? rotate_status::in_grace
-                                                                                         : rotate_status::reused,
-                                               old);
+                                if(auto verdict = already_rotated(req, *old))
+                                    return end(s4, *verdict, old);
                                 auto const keep_until = req.now + st->options().rotated_retention;
                                 old->rotated_at = req.now;
                                 if(old->expires_at > keep_until)

@@ -32,9 +32,8 @@ auto postgres_store::with_retry(F&& f) const
 }
 
 BEAST_OAUTH_DECL postgres_store::postgres_store(std::string conninfo, postgres_store_options options)
-    : conninfo_(std::move(conninfo))
-    , options_(std::move(options))
-    , clients_(std::make_unique<detail::client_cache>(options_.client_cache_ttl))
+    : sql_store_base(std::move(options))
+    , conninfo_(std::move(conninfo))
     , pool_(std::make_unique<detail::connection_pool<detail::pg_connection>>(
           options_.max_connections, options_.acquire_timeout, options_.retry_after, "postgres_store",
           [this] { return std::make_unique<detail::pg_connection>(conninfo_, options_); }))
@@ -44,16 +43,6 @@ BEAST_OAUTH_DECL postgres_store::postgres_store(std::string conninfo, postgres_s
 }
 
 BEAST_OAUTH_DECL postgres_store::~postgres_store() = default;
-
-BEAST_OAUTH_DECL time_point postgres_store::now() const
-{
-    return detail::store_now(options_);
-}
-
-BEAST_OAUTH_DECL void postgres_store::after_write()
-{
-    detail::sweep_after_write(options_, writes_, [this] { sweep_limited(now(), options_.sweep_batch); });
-}
 
 BEAST_OAUTH_DECL void postgres_store::add_client(client const& c)
 {
@@ -201,11 +190,10 @@ BEAST_OAUTH_DECL rotate_status postgres_store::rotate_refresh_token(refresh_rota
             auto old = detail::pg_find_token(c, request.old_signature); // re-read under the lock
             if(!old || old->kind != token_kind::refresh)
                 return rotate_status::not_found;
-            if(old->rotated_at != time_point{})
+            if(auto verdict = already_rotated(request, *old))
             {
                 old_out = old;
-                return request.now - old->rotated_at <= request.grace ? rotate_status::in_grace
-                                                                      : rotate_status::reused;
+                return *verdict;
             }
             auto const keep_until = request.now + options_.rotated_retention;
             c.run(detail::pg_sql::token_rotate,

@@ -10,9 +10,8 @@ namespace beast_oauth {
 
 
 BEAST_OAUTH_DECL sqlite_store::sqlite_store(std::string path, sqlite_store_options options)
-    : path_(std::move(path))
-    , options_(std::move(options))
-    , clients_(std::make_unique<detail::client_cache>(options_.client_cache_ttl))
+    : sql_store_base(std::move(options))
+    , path_(std::move(path))
     , pool_(std::make_unique<detail::connection_pool<detail::sqlite_connection>>(
           options_.max_connections, options_.busy_timeout, std::chrono::seconds(1), "sqlite_store",
           [this] { return std::make_unique<detail::sqlite_connection>(path_, options_); }))
@@ -46,16 +45,6 @@ BEAST_OAUTH_DECL sqlite_store::sqlite_store(std::string path, sqlite_store_optio
 }
 
 BEAST_OAUTH_DECL sqlite_store::~sqlite_store() = default;
-
-BEAST_OAUTH_DECL time_point sqlite_store::now() const
-{
-    return detail::store_now(options_);
-}
-
-BEAST_OAUTH_DECL void sqlite_store::after_write()
-{
-    detail::sweep_after_write(options_, writes_, [this] { sweep_limited(now(), options_.sweep_batch); });
-}
 
 BEAST_OAUTH_DECL void sqlite_store::add_client(client const& c)
 {
@@ -219,11 +208,10 @@ BEAST_OAUTH_DECL rotate_status sqlite_store::rotate_refresh_token(refresh_rotati
             if(!g.step())
                 return rotate_status::not_found;
         }
-        if(old->rotated_at != time_point{})
+        if(auto verdict = already_rotated(request, *old))
         {
             old_out = old;
-            return request.now - old->rotated_at <= request.grace ? rotate_status::in_grace
-                                                                  : rotate_status::reused;
+            return *verdict;
         }
         // Keep the rotated token for reuse detection, then let the sweeper reclaim it.
         auto const keep_until = request.now + options_.rotated_retention;
