@@ -7,8 +7,8 @@
 #include <functional>
 #include <mutex>
 #include <queue>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 

@@ -59,6 +59,8 @@ struct store_op
     /** Result of consume_code and claim_code (empty until a driver performs one: a
         code_record of eight strings, built only by the operations that return it). */
     std::optional<consume_result> consumed;
+    /// `consumed`'s status, `not_found` when no driver filled it.
+    consume_status consumed_status() const noexcept { return consumed ? consumed->status : consume_status::not_found; }
     /// Result of save_token.
     bool saved = false;
     /// Result of find_token; rotate_refresh_token's old token.

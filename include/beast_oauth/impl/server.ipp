@@ -61,7 +61,7 @@ BEAST_OAUTH_DECL std::string authorization_server::issue_code_redirect(authoriza
         op.key2 = key;
         op.expires_at = request.par_expires_at;
         perform(op, core_->stores());
-        if(!op.consumed || op.consumed->status != consume_status::consumed)
+        if(op.consumed_status() != consume_status::consumed)
             throw std::invalid_argument("beast_oauth: the request_uri was already used (RFC 9126 2.2)");
     }
     code_record rec;

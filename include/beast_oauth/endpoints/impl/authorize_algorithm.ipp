@@ -163,7 +163,7 @@ BEAST_OAUTH_DECL store_op* authorize_handler::algorithm::step()
             op_.key2 = par_key_;
             op_.expires_at = ar_->par_expires_at;
             BOOST_ASIO_CORO_YIELD return &op_;
-            if(!op_.consumed || op_.consumed->status != consume_status::consumed)
+            if(op_.consumed_status() != consume_status::consumed)
                 return answer(make_error_page(req_, "This request_uri was already used; the application must start again.",
                                               400, core.options().sign_in));
         }

@@ -47,9 +47,7 @@ public:
                 }
             }
             BOOST_ASIO_CORO_YIELD return &op_;
-            if(!op_.consumed)
-                op_.consumed.emplace(); // a driver that filled nothing: not found
-            if(op_.consumed->status == consume_status::already_used)
+            if(op_.consumed_status() == consume_status::already_used)
             {
                 // RFC 6749 4.1.2 / RFC 9700 4.5: a replayed code revokes what it issued.
                 grant_id_ = op_.consumed->record.grant_id;
@@ -62,7 +60,7 @@ public:
                             grant_id_, "grant revoked");
                 return done(fail(error::invalid_grant, "the authorization code was already used"));
             }
-            if(op_.consumed->status != consume_status::consumed)
+            if(op_.consumed_status() != consume_status::consumed)
                 return done(fail(error::invalid_grant, "the authorization code is invalid"));
             if(presented_.kind == token_strategy::presented_code::form::opaque)
                 rec_ = std::move(op_.consumed->record);
