@@ -2,15 +2,13 @@
 #define BEAST_OAUTH_POSTGRES_STORE_HPP
 
 #include <beast_oauth/config.hpp>
-#include <beast_oauth/grants.hpp>
 #include <beast_oauth/storage.hpp>
-#include <beast_oauth/detail/sql_store_base.hpp>
-#include <atomic>
+#include <beast_oauth/detail/basic_sql_store.hpp>
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <memory>
 #include <string>
+#include <utility>
 
 /** @file
     A shared store for many instances: clients, codes and tokens in PostgreSQL.
@@ -55,10 +53,7 @@ struct postgres_store_options
 };
 
 namespace detail {
-class client_cache;
 class pg_connection;
-template<class Connection>
-class connection_pool;
 } // namespace detail
 
 /** A shared @ref client_store, @ref code_store and @ref token_store in PostgreSQL (libpq).
@@ -77,15 +72,15 @@ class connection_pool;
     `temporarily_unavailable`. Broken connections are dropped and reopened on
     the next call.
 
+    Its other members, as in @ref sqlite_store, are `add_client` and `client_ids`
+    (administration), `sweep(now)` (deletes the rows expired by `now`; run it from a timer on
+    one instance) and the live-row counts `code_count` and `token_count`.
+
     @par Thread Safety
     Every member function is safe to call concurrently. No lock of ours is
     held while waiting for the database.
 */
-class postgres_store : public client_store,
-                     public code_store,
-                     public token_store,
-                     public grant_store,
-                     public detail::sql_store_base<postgres_store, postgres_store_options>
+class postgres_store : public detail::basic_sql_store<detail::pg_connection, postgres_store_options>
 {
 public:
     /// The schema version this library writes.
@@ -96,69 +91,21 @@ public:
         @throws store_unavailable when the database cannot be reached
         @throws std::runtime_error when its schema is newer than this library's
     */
-    BEAST_OAUTH_DECL explicit postgres_store(std::string conninfo, postgres_store_options options = {});
-    BEAST_OAUTH_DECL ~postgres_store() override;
-    postgres_store(postgres_store const&) = delete;
-    postgres_store& operator=(postgres_store const&) = delete;
-
-    /// Registers or replaces a client, durably. Redirect URI patterns are stored as their text.
-    BEAST_OAUTH_DECL void add_client(client const& c);
-
-    /// Every registered client_id, sorted (administration: list, then `find_client` each).
-    BEAST_OAUTH_DECL std::vector<std::string> client_ids() const;
-
-    BEAST_OAUTH_DECL std::shared_ptr<client const> find_client(std::string_view client_id) const override;
-    BEAST_OAUTH_DECL void save_code(code_record const& record) override;
-    BEAST_OAUTH_DECL consume_result consume_code(std::string_view signature) override;
-    BEAST_OAUTH_DECL consume_result claim_code(std::string_view jti, std::string_view grant_id,
-                                               time_point expires_at) override;
-    BEAST_OAUTH_DECL bool save_token(token_record const& record) override;
-    BEAST_OAUTH_DECL std::shared_ptr<token_record const> find_token(std::string_view signature) const override;
-    BEAST_OAUTH_DECL void revoke_grant(std::string_view grant_id) override;
-    BEAST_OAUTH_DECL void revoke_token(std::string_view signature) override;
-    BEAST_OAUTH_DECL rotate_status rotate_refresh_token(refresh_rotation_request const& request,
-                                                        std::shared_ptr<token_record const>& old_out) override;
-    BEAST_OAUTH_DECL void revoke_access_tokens(std::string_view grant_id,
-                                               std::string_view keep_signature) override;
-    BEAST_OAUTH_DECL void trim_access_tokens(std::string_view grant_id, std::size_t keep) override;
-    /// The DPoP replay cache, shared by every instance on this database (postgres_store_dpop.ipp).
-    BEAST_OAUTH_DECL dpop_jti_status claim_dpop_jti(std::string_view key, time_point expires_at,
-                                                    std::size_t capacity) override;
-    BEAST_OAUTH_DECL std::vector<grant_record> list_grants(std::string_view subject) const override;
-    BEAST_OAUTH_DECL std::optional<grant_record> find_grant(std::string_view grant_id) const override;
-    BEAST_OAUTH_DECL std::vector<grant_record> revoke_subject_grants(std::string_view subject) override;
-    BEAST_OAUTH_DECL std::vector<grant_record> revoke_client_grants(std::string_view client_id) override;
-    /// True: tokens survive a restart, so the server needs a stable `secret_key`.
-    bool is_durable() const noexcept override { return true; }
-
-    /** Deletes every row that expired by `now`: tokens past `expires_at`, codes and
-        grants past `expires_at + replay_window`. Run it from a timer on one instance.
-
-        @return the number of rows deleted
-    */
-    BEAST_OAUTH_DECL std::size_t sweep(time_point now);
-
-    /// Live rows (unswept), for tests and metrics.
-    BEAST_OAUTH_DECL std::size_t code_count() const;
-    BEAST_OAUTH_DECL std::size_t token_count() const;
-
-private:
-    friend class detail::sql_store_base<postgres_store, postgres_store_options>; // after_write calls sweep_limited
-    std::size_t sweep_limited(time_point now, std::size_t limit);
-    std::size_t count(int statement) const;
-    std::vector<grant_record> revoke_grants_by(int first_statement, std::string_view value);
-    template<class F>
-    auto with_retry(F&& f) const;
-
-    std::string conninfo_;
-    std::unique_ptr<detail::connection_pool<detail::pg_connection>> pool_;
+    explicit postgres_store(std::string conninfo, postgres_store_options options = {})
+        : basic_sql_store(std::move(conninfo), std::move(options))
+    {
+    }
 };
+
+#ifndef BEAST_OAUTH_HEADER_ONLY
+// Instantiated once, by impl/postgres_store.ipp (src/postgres_store.cpp).
+extern template class detail::basic_sql_store<detail::pg_connection, postgres_store_options>;
+#endif
 
 } // namespace beast_oauth
 
 #ifdef BEAST_OAUTH_HEADER_ONLY
 #include <beast_oauth/impl/postgres_store.ipp>
-#include <beast_oauth/impl/postgres_store_dpop.ipp>
 #endif
 
 #endif

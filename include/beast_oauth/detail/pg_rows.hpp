@@ -141,12 +141,6 @@ private:
     int row_;
 };
 
-inline pg_params pg_client_params(client_row const& row)
-{
-    pg_params p;
-    return add_columns(p, client_columns(row));
-}
-
 // A row of client_find.
 inline client_row pg_read_client(pg_result const& r) { return read_client(pg_row(r, 0)); }
 

@@ -146,7 +146,7 @@ constexpr char const* text[statement_count] = {
     "SELECT ctid FROM oauth_grants WHERE expires_at <= $1 LIMIT $2))",
     "SELECT count(*) FROM oauth_codes",
     "SELECT count(*) FROM oauth_tokens",
-    // The DPoP replay cache (postgres_store_dpop.ipp): a proof seen and not yet expired.
+    // The DPoP replay cache (pg_dialect.hpp): a proof seen and not yet expired.
     "SELECT 1 FROM oauth_dpop_jti WHERE jti_key = $1 AND expires_at > $2::bigint",
     // The grant upsert locks the grant's row until commit (and re-reads revoked_at after any
     // concurrent revoke committed); no row comes back when the grant is revoked.
@@ -169,7 +169,7 @@ constexpr char const* text[statement_count] = {
     " RETURNING 1",
     "SELECT revoked_at IS NULL FROM oauth_grants WHERE grant_id = $1 FOR UPDATE",
     "SELECT grant_id FROM oauth_tokens WHERE signature = $1 AND kind = 1",
-    // The DPoP replay cache (postgres_store_dpop.ipp): purge, then insert while under capacity.
+    // The DPoP replay cache (pg_dialect.hpp): purge, then insert while under capacity.
     "WITH purged AS (DELETE FROM oauth_dpop_jti WHERE expires_at <= $3::bigint RETURNING 1)"
     " INSERT INTO oauth_dpop_jti (jti_key, expires_at) SELECT $1::text, $2::bigint"
     " WHERE (SELECT count(*) FROM oauth_dpop_jti WHERE expires_at > $3::bigint) < $4::bigint"

@@ -121,9 +121,14 @@ auto grant_columns(Row& r)
                     r.expires_at);
 }
 
-// One column as its database value: `p.add(v)` with text, bool, int64 or time; or `p.add_null()`.
+// One column (or statement parameter) as its database value: `p.add(v)` with text, bool, int64
+// or time; or `p.add_null()`.
 template<class Params>
 void add_column(Params& p, std::string const& v) { p.add(std::string_view(v)); }
+template<class Params>
+void add_column(Params& p, std::string_view v) { p.add(v); }
+template<class Params>
+void add_column(Params& p, std::int64_t v) { p.add(v); }
 template<class Params>
 void add_column(Params& p, bool v) { p.add(v); }
 template<class Params>
@@ -193,6 +198,15 @@ consume_result read_consumed(Row const& row, std::string_view signature)
     out.status = consume_status::consumed;
     out.record.signature = std::string(signature);
     read_columns(row, code_columns(out.record));
+    return out;
+}
+
+/// A request_uri's jti just claimed for the grant `grant_id` (code_store::claim_code).
+inline consume_result claimed(std::string grant_id)
+{
+    consume_result out;
+    out.status = consume_status::consumed;
+    out.record.grant_id = std::move(grant_id);
     return out;
 }
 

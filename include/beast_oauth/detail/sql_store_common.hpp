@@ -5,7 +5,6 @@
 // parsed clients, and the connection pool.
 
 #include <beast_oauth/model.hpp>
-#include <beast_oauth/detail/sql_store_base.hpp>
 #include <beast_oauth/storage.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
@@ -282,30 +281,6 @@ private:
     mutable std::vector<std::unique_ptr<Connection>> idle_;
     mutable std::size_t count_ = 0;
 };
-
-template<class Store, class Options>
-sql_store_base<Store, Options>::sql_store_base(Options options)
-    : options_(std::move(options))
-    , clients_(std::make_unique<client_cache>(options_.client_cache_ttl))
-{
-}
-
-template<class Store, class Options>
-sql_store_base<Store, Options>::~sql_store_base() = default;
-
-template<class Store, class Options>
-time_point sql_store_base<Store, Options>::now() const
-{
-    return store_now(options_);
-}
-
-template<class Store, class Options>
-void sql_store_base<Store, Options>::after_write() noexcept
-{
-    sweep_after_write(options_, writes_, [this] {
-        static_cast<Store*>(this)->sweep_limited(now(), options_.sweep_batch);
-    });
-}
 
 } // namespace detail
 } // namespace beast_oauth

@@ -1,8 +1,8 @@
 #ifndef BEAST_OAUTH_DETAIL_SQLITE_SCHEMA_HPP
 #define BEAST_OAUTH_DETAIL_SQLITE_SCHEMA_HPP
 
-// The SQLite store's schema migrations and prepared statements (one copy, used by
-// impl/sqlite_store.ipp and impl/sqlite_store_grants.ipp).
+// The SQLite store's schema migrations and prepared statements (one copy, run by
+// detail/sqlite_dialect.hpp and, through it, basic_sql_store).
 
 #include <beast_oauth/sqlite_store.hpp>
 #include <beast_oauth/detail/sql_columns.hpp>
@@ -141,7 +141,7 @@ constexpr char const* text[statement_count] = {
     " (SELECT rowid FROM oauth_grants WHERE expires_at <= ?1 LIMIT ?2)",
     "SELECT count(*) FROM oauth_codes",
     "SELECT count(*) FROM oauth_tokens",
-    // The DPoP replay cache (sqlite_store_dpop.ipp), and below its purge, count and insert.
+    // The DPoP replay cache (sqlite_dialect.hpp), and below its purge, count and insert.
     "SELECT 1 FROM oauth_dpop_jti WHERE jti_key = ?1",
     "BEGIN IMMEDIATE",
     "COMMIT",

@@ -247,7 +247,7 @@ BEAST_OAUTH_DECL void postgres_async_store::async_claim_dpop_jti(
     auto st = state_;
     detail::pg_launch(st, std::move(h), [st, key, expires_at, capacity](detail::pg_session::ptr const& s, auto finish) {
         auto const t = st->now();
-        // One statement purges, counts and inserts; no row back: replayed or full (postgres_store_dpop.ipp).
+        // One statement purges, counts and inserts; no row back: replayed or full (pg_dialect.hpp).
         s->run(detail::pg_sql::dpop_claim,
                detail::pg_params().add(key).add(expires_at).add(t).add(static_cast<std::int64_t>(capacity)),
                [st, key, t, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
