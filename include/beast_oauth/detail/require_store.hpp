@@ -8,6 +8,10 @@
 namespace beast_oauth {
 namespace detail {
 
+/// What a synchronous entry point says when the server has only asynchronous stores.
+inline constexpr char const* no_sync_store_message =
+    "beast_oauth: this server has no synchronous store for this operation";
+
 /// `*s`; std::logic_error(`missing`) when `s` is null (a configuration error).
 template<class Store>
 Store& require_store(Store* s, char const* missing)

@@ -75,7 +75,7 @@ public:
         http_request const& req_;
         request_context const& ctx_;
         param_list params_;
-        oauth_result<authorization_request> ar_{oauth_failure{}};
+        oauth_result<authorization_request> ar_{boost::system::in_place_error};
         std::string par_key_;
         throttle_attempt attempt_;
         std::optional<user_identity> who_;

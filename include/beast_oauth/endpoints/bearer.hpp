@@ -74,6 +74,23 @@ public:
 
     /** One check as a sans-io algorithm (see @ref store_op): `authorization` (the header's
         value) and `required_scope` must outlive it. */
+    class algorithm;
+
+    /** What an `Authorization` header presents, read before any store is asked (RFC 6750
+        2.1, RFC 9449 7.1): the scheme, the credentials and the verified token (opaque: its
+        store key; JWT: its claims). Both drivers of the check share it: @ref validate reads
+        it, asks the token store once and checks the record without an algorithm object (the
+        common Bearer path); a DPoP proof goes through @ref algorithm. */
+    struct credentials
+    {
+        std::string_view text;
+        token_strategy::presented_access presented;
+        bool dpop_scheme = false;
+
+        /// Whether the token store must be asked (opaque tokens; JWTs with `jwt_check_revocation`).
+        bool needs_lookup() const noexcept { return !presented.claims || presented.needs_lookup; }
+    };
+
     class algorithm : boost::asio::coroutine
     {
     public:
@@ -94,22 +111,31 @@ public:
                                    bearer_result& out) noexcept;
 
         store_op* done(error e, std::string description);
-        bool check(std::shared_ptr<token_record const> const& token);
         store_op* check_proof(std::string_view token);
 
         bearer_validator const& v_;
         std::string_view authorization_;
         std::string_view required_scope_;
         resource_dpop const* dpop_;
-        token_strategy::presented_access presented_;
+        credentials read_;
+        bool read_done_ = false; // read_ was filled by validate() (no second signature check)
         std::shared_ptr<token_record const> token_;
         std::optional<dpop_proof> proof_;
         std::string dpop_key_;
-        bool lookup_ = false;
         store_op op_;
         std::optional<bearer_result> own_; // the result when not built in place
         bearer_result& r_;
     };
+
+    /** Reads `authorization` into `out`. False when `r` is already the answer (no, malformed or
+        unverifiable credentials; the JWT expired); then no store is asked. */
+    BEAST_OAUTH_DECL bool read_credentials(std::string_view authorization, credentials& out, bearer_result& r) const;
+
+    /** The checks of a looked-up (or self-contained) token record: kind, expiry, the DPoP key
+        binding (`proof_jkt`: the proof's key thumbprint, null for the Bearer scheme; RFC 9449
+        7.1, 7.2) and `required_scope`. False when `r` is the failure. */
+    BEAST_OAUTH_DECL bool check_token(token_record const* token, std::string const* proof_jkt,
+                                      std::string_view required_scope, bearer_result& r) const;
 
     /// Validates a header value with synchronous stores (a store failure comes back as 503).
     BEAST_OAUTH_DECL bearer_result validate(std::string_view authorization, std::string_view required_scope = {},

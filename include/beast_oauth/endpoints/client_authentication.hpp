@@ -71,7 +71,7 @@ private:
     throttle_attempt attempt_;
     store_op op_;
     client_request out_;
-    oauth_result<client_request> result_{oauth_failure{}};
+    oauth_result<client_request> result_{boost::system::in_place_error}; // a default failure, built in place
 };
 
 /** The common part of the client-authenticated endpoints' algorithms (token, revocation,

@@ -47,16 +47,13 @@ public:
         BEAST_OAUTH_DECL algorithm(token_handler const& h, http_request const& req, request_context const& ctx);
         BEAST_OAUTH_DECL store_op* step();
         /// The grant_type once known, when it is a registered one (for the metrics hook); else empty.
-        std::string_view grant_type() const
-        {
-            auto const* g = h_.find_grant(grant_type_);
-            return g ? g->grant_type() : std::string_view();
-        }
+        std::string_view grant_type() const { return handler_ ? handler_->grant_type() : std::string_view(); }
 
     private:
         token_handler const& h_;
         std::string grant_type_;
-        std::unique_ptr<grant_request> grant_req_;
+        grant_handler const* handler_ = nullptr; // grant_type_'s, once found
+        std::optional<grant_request> grant_req_; // in place: the grant holds a reference to it
         std::unique_ptr<grant_algorithm> grant_;
         std::optional<dpop_proof> dpop_; // RFC 9449 5
         std::string dpop_key_;

@@ -50,6 +50,10 @@ public:
     /// An access-token record for the grant, issued now, expiring after `access_token_ttl`.
     BEAST_OAUTH_DECL token_record access_record(std::string_view client_id, std::string_view subject,
                                                 std::string_view scope, std::string_view grant_id) const;
+    /// The same, issued at `issued_at` (a grant's @ref grant_request::now).
+    BEAST_OAUTH_DECL token_record access_record(std::string_view client_id, std::string_view subject,
+                                                std::string_view scope, std::string_view grant_id,
+                                                time_point issued_at) const;
     /// The expiry of a refresh token issued now to `c` (public clients: `public_refresh_token_ttl`).
     BEAST_OAUTH_DECL time_point refresh_expiry(client const& c, time_point now) const;
     /** After a refresh: the store call that bounds the grant's live access tokens
@@ -76,6 +80,9 @@ struct grant_request
     /** The JWK thumbprint of the request's valid DPoP proof (RFC 9449 5), empty without one:
         bind the access token to it (`token_record::jkt`) and set `token_response::dpop_bound`. */
     std::string_view dpop_jkt = {};
+    /** The request's time, read once by the token handler: compare expiries and stamp the
+        issued tokens with it (one clock read per request). Unset (the epoch): read the clock. */
+    time_point now = {};
 };
 
 /** One token request in progress: a sans-io algorithm. `step()` returns the next store call
@@ -102,6 +109,8 @@ protected:
         , core_(r.issuer.core())
     {
     }
+    /// The request's time (@ref grant_request::now), or the clock's when the request has none.
+    time_point now() const { return r_.now != time_point{} ? r_.now : core_.now(); }
     /// Sets the failure; returns null (the algorithm is done).
     store_op* done(oauth_failure f)
     {
@@ -114,7 +123,8 @@ protected:
     /// Mints `at_` as a fresh token into the response and returns the store call that saves it.
     BEAST_OAUTH_DECL store_op* save_access_token();
     /** The success (RFC 6749 5.1) for `at_`: its lifetime, `scope`, subject and grant, with
-        `refresh_token` (empty: none); returns null (the algorithm is done). */
+        `refresh_token` (empty: none); returns null (the algorithm is done). `at_`'s subject
+        and grant id move into the response, so call it after `at_` is saved. */
     BEAST_OAUTH_DECL store_op* succeed(std::string_view scope, bool scope_changed, std::string refresh_token = {});
 
     grant_request const& r_;
@@ -122,7 +132,7 @@ protected:
     store_op op_;
     token_record at_;
     token_response out_;
-    oauth_result<token_response> result_{oauth_failure{}};
+    oauth_result<token_response> result_{boost::system::in_place_error}; // a default failure, built in place
 };
 
 /** A grant type the token endpoint dispatches to (RFC 6749 4, 6; extensions per RFC 6749 4.5).

@@ -10,7 +10,7 @@ BEAST_OAUTH_DECL void perform(store_op& op, store_set const& s)
 {
     using k = store_op::kind;
     auto need = [](auto* store) -> auto& {
-        return detail::require_store(store, "beast_oauth: this server has no synchronous store for this operation");
+        return detail::require_store(store, detail::no_sync_store_message);
     };
     switch(op.what)
     {

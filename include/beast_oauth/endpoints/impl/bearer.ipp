@@ -7,6 +7,7 @@
 #include <beast_oauth/detail/dpop_check.hpp>
 #include <beast_oauth/detail/http_util.hpp>
 #include <beast_oauth/detail/request_timer.hpp>
+#include <beast_oauth/detail/require_store.hpp>
 #include <beast_oauth/params.hpp>
 #include <beast_oauth/scope.hpp>
 #include <beast_oauth/storage.hpp>
@@ -84,31 +85,77 @@ BEAST_OAUTH_DECL bearer_validator::algorithm::algorithm(bearer_validator const& 
 {
 }
 
+namespace detail {
+inline bool bearer_failure(bearer_result& r, error e, std::string description)
+{
+    r.err = e;
+    r.description = std::move(description);
+    return false;
+}
+} // namespace detail
+
 BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::done(error e, std::string description)
 {
-    r_.err = e;
-    r_.description = std::move(description);
+    detail::bearer_failure(r_, e, std::move(description));
     return nullptr;
 }
 
-BEAST_OAUTH_DECL bool bearer_validator::algorithm::check(std::shared_ptr<token_record const> const& token)
+BEAST_OAUTH_DECL bool bearer_validator::read_credentials(std::string_view authorization, credentials& out,
+                                                         bearer_result& r) const
 {
-    if(!token || token->kind != token_kind::access)
-        return done(error::invalid_token, "the access token is invalid or revoked"), false;
-    if(v_.core().now() >= token->expires_at)
-        return done(error::invalid_token, "the access token expired"), false;
-    // RFC 9449 7.1: the proof's key is the token's; 7.2: a bound token is never a bearer token.
-    if(proof_ && token->jkt != proof_->jkt)
-        return done(error::invalid_token, token->jkt.empty() ? "the access token is not DPoP-bound"
-                                                             : "the DPoP proof is signed by another key than the token's"),
-               false;
-    if(!proof_ && !token->jkt.empty())
+    using detail::bearer_failure;
+    std::string_view scheme;
+    if(authorization.empty())
+        return bearer_failure(r, error::invalid_token, "no access token"); // RFC 6750 3.1: no error attribute
+    if(!detail::split_authorization(authorization, scheme, out.text))
     {
-        r_.dpop = true;
-        return done(error::invalid_token, "a DPoP-bound access token must be sent with the DPoP scheme"), false;
+        if(detail::iequals(detail::trim_ows(authorization), "Bearer"))
+        {
+            r.credentials_present = true;
+            return bearer_failure(r, error::invalid_request, "the Bearer credentials are empty");
+        }
+        return bearer_failure(r, error::invalid_token, "no access token");
     }
-    if(!required_scope_.empty() && !scope_includes(token->scope, required_scope_))
-        return done(error::insufficient_scope, "the access token lacks the required scope"), false;
+    out.dpop_scheme = detail::dpop_enabled(core_->options()) && detail::iequals(scheme, "DPoP");
+    if(!out.dpop_scheme && !detail::iequals(scheme, "Bearer"))
+        return bearer_failure(r, error::invalid_token, "no access token"); // another scheme: no Bearer credentials
+    r.credentials_present = true;
+    r.dpop = out.dpop_scheme;
+    auto& p = out.presented;
+    tokens_->read_access_token(out.text, p);
+    // A genuine opaque token (its HMAC verifies) is b64token by construction: the syntax check
+    // only runs to name what is wrong with one that does not verify, or for a JWT (the only
+    // tokens read with claims).
+    if((p.key.empty() || p.claims) && !detail::is_b64token(out.text))
+        return bearer_failure(r, error::invalid_request, "the Bearer credentials are malformed");
+    if(p.key.empty())
+        return bearer_failure(r, error::invalid_token, std::move(p.why));
+    // Before the store (and before a DPoP proof is verified): an expired JWT needs neither.
+    if(p.claims && core_->now() >= p.claims->expires_at)
+        return bearer_failure(r, error::invalid_token, "the access token expired");
+    return true;
+}
+
+BEAST_OAUTH_DECL bool bearer_validator::check_token(token_record const* token, std::string const* proof_jkt,
+                                                    std::string_view required_scope, bearer_result& r) const
+{
+    using detail::bearer_failure;
+    if(!token || token->kind != token_kind::access)
+        return bearer_failure(r, error::invalid_token, "the access token is invalid or revoked");
+    if(core_->now() >= token->expires_at)
+        return bearer_failure(r, error::invalid_token, "the access token expired");
+    // RFC 9449 7.1: the proof's key is the token's; 7.2: a bound token is never a bearer token.
+    if(proof_jkt && token->jkt != *proof_jkt)
+        return bearer_failure(r, error::invalid_token,
+                              token->jkt.empty() ? "the access token is not DPoP-bound"
+                                                 : "the DPoP proof is signed by another key than the token's");
+    if(!proof_jkt && !token->jkt.empty())
+    {
+        r.dpop = true;
+        return bearer_failure(r, error::invalid_token, "a DPoP-bound access token must be sent with the DPoP scheme");
+    }
+    if(!required_scope.empty() && !scope_includes(token->scope, required_scope))
+        return bearer_failure(r, error::insufficient_scope, "the access token lacks the required scope");
     return true;
 }
 
@@ -134,53 +181,25 @@ BEAST_OAUTH_DECL store_op* bearer_validator::algorithm::step()
 {
     BOOST_ASIO_CORO_REENTER(this)
     {
+        if(!read_done_ && !v_.read_credentials(authorization_, read_, r_))
+            return nullptr;
+        if(read_.dpop_scheme)
         {
-            std::string_view scheme, credentials;
-            bool const dpop_on = detail::dpop_enabled(v_.core().options());
-            if(authorization_.empty())
-                return done(error::invalid_token, "no access token"); // RFC 6750 3.1: no error attribute
-            if(!detail::split_authorization(authorization_, scheme, credentials))
-            {
-                if(detail::iequals(detail::trim_ows(authorization_), "Bearer"))
-                {
-                    r_.credentials_present = true;
-                    return done(error::invalid_request, "the Bearer credentials are empty");
-                }
-                return done(error::invalid_token, "no access token");
-            }
-            bool const dpop_scheme = dpop_on && detail::iequals(scheme, "DPoP");
-            if(!dpop_scheme && !detail::iequals(scheme, "Bearer"))
-                return done(error::invalid_token, "no access token"); // another scheme: no Bearer credentials
-            r_.credentials_present = true;
-            r_.dpop = dpop_scheme;
-            v_.tokens_->read_access_token(credentials, presented_);
-            // A genuine opaque token (its HMAC verifies) is b64token by construction: the syntax
-            // check only runs to name what is wrong with one that does not verify.
-            if((presented_.key.empty() || token_strategy::looks_like_jwt(credentials)) && !detail::is_b64token(credentials))
-                return done(error::invalid_request, "the Bearer credentials are malformed");
-            if(presented_.key.empty())
-                return done(error::invalid_token, presented_.why);
-            if(dpop_scheme)
-            {
-                check_proof(credentials);
-                if(!proof_)
-                    return nullptr;
-            }
-            if(presented_.claims && v_.core().now() >= presented_.claims->expires_at)
-                return done(error::invalid_token, "the access token expired");
-            lookup_ = !presented_.claims || presented_.needs_lookup;
-            if(!lookup_)
-                token_ = std::move(presented_.claims);
-            op_.what = store_op::kind::find_token;
-            op_.key = presented_.key;
+            check_proof(read_.text);
+            if(!proof_)
+                return nullptr;
         }
         // Opaque: the store has the record; JWT: revocation by jti (jwt_check_revocation).
-        if(lookup_)
+        if(read_.needs_lookup())
         {
+            op_.what = store_op::kind::find_token;
+            op_.key = read_.presented.key;
             BOOST_ASIO_CORO_YIELD return &op_;
             token_ = std::move(op_.found);
         }
-        if(!check(token_))
+        else
+            token_ = std::move(read_.presented.claims);
+        if(!v_.check_token(token_.get(), proof_ ? &proof_->jkt : nullptr, required_scope_, r_))
             return nullptr;
         if(proof_)
         {
@@ -243,8 +262,27 @@ BEAST_OAUTH_DECL bearer_result bearer_validator::validate(std::string_view autho
         r.required_scope.assign(required_scope.data(), required_scope.size());
     try
     {
-        algorithm a(*this, authorization, required_scope, dpop, r);
-        run_sync(a, core_->stores());
+        credentials c;
+        if(!read_credentials(authorization, c, r))
+        {
+        }
+        else if(c.dpop_scheme)
+        {
+            algorithm a(*this, authorization, required_scope, dpop, r);
+            a.read_ = std::move(c); // read once: a JWT's signature is not verified twice
+            a.read_done_ = true;
+            run_sync(a, core_->stores());
+        }
+        else
+        {
+            // The Bearer scheme, the common path: the algorithm's steps without its object.
+            auto token = c.needs_lookup()
+                             ? detail::require_store(core_->stores().tokens, detail::no_sync_store_message)
+                                   .find_token(c.presented.key)
+                             : std::move(c.presented.claims);
+            if(check_token(token.get(), nullptr, required_scope, r))
+                r.token = std::move(token);
+        }
     }
     catch(...)
     {

@@ -133,7 +133,7 @@ BEAST_OAUTH_DECL store_op* client_authentication::step()
             }
             core_.succeeded(attempt_);
             out_.client = std::move(op_.client);
-            result_ = std::move(out_);
+            result_.emplace(std::move(out_));
         }
     }
     return nullptr;

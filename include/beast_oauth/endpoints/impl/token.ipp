@@ -11,6 +11,7 @@
 #include <beast_oauth/grants/refresh_token.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 namespace beast_oauth {
 
@@ -73,8 +74,8 @@ BEAST_OAUTH_DECL store_op* token_handler::algorithm::step()
                     return answer_error(fail(error::invalid_request, "grant_type is required"));
             }
             grant_type_ = std::string(*gt);
-            auto const* grant = h_.find_grant(grant_type_);
-            if(!grant)
+            handler_ = h_.find_grant(grant_type_);
+            if(!handler_)
                 return answer_error(fail(error::unsupported_grant_type,
                                    "grant_type '" + grant_type_.substr(0, 64) + "' is not supported"));
             if(!r.client->allows_grant(grant_type_))
@@ -119,10 +120,10 @@ BEAST_OAUTH_DECL store_op* token_handler::algorithm::step()
         }
         {
             auto const& r = *auth_.result();
-            grant_req_ = std::make_unique<grant_request>(
-                grant_request{grant_type_, r.params, *r.client, ctx_, h_.issuer(),
-                              dpop_ ? std::string_view(dpop_->jkt) : std::string_view()});
-            grant_ = h_.find_grant(grant_type_)->start(*grant_req_);
+            grant_req_.emplace(grant_request{grant_type_, r.params, *r.client, ctx_, h_.issuer(),
+                                             dpop_ ? std::string_view(dpop_->jkt) : std::string_view(),
+                                             core.now()});
+            grant_ = handler_->start(*grant_req_);
         }
         while((next_ = grant_->step()) != nullptr)
             BOOST_ASIO_CORO_YIELD return next_;
@@ -140,6 +141,22 @@ BEAST_OAUTH_DECL http_response token_handler::handle(http_request const& req, re
     return detail::run_endpoint<algorithm>(*core_, *this, req, ctx);
 }
 
+namespace detail {
+// Appends `v` as a JSON string (quoted, escaped by Boost.JSON's serializer) without the
+// temporary std::string that json::serialize returns: four of them per token response.
+inline void append_json_string(std::string& out, std::string_view v)
+{
+    boost::json::serializer sr;
+    sr.reset(boost::json::string_view(v.data(), v.size()));
+    char buf[256];
+    while(!sr.done())
+    {
+        auto chunk = sr.read(buf, sizeof buf);
+        out.append(chunk.data(), chunk.size());
+    }
+}
+} // namespace detail
+
 BEAST_OAUTH_DECL http_response render_token_response(server_core const& core, http_request const& req,
                                                      request_context const& ctx, client const& c,
                                                      std::string_view grant_type, token_response const& t)
@@ -156,12 +173,12 @@ BEAST_OAUTH_DECL http_response render_token_response(server_core const& core, ht
         body.reserve(128 + t.access_token.size() + t.refresh_token.size() + t.scope.size() + t.subject.size());
         auto member = [&body](std::string_view name, std::string_view value) {
             body += ',';
-            body += boost::json::serialize(boost::json::string_view(name.data(), name.size()));
+            detail::append_json_string(body, name);
             body += ':';
-            body += boost::json::serialize(boost::json::string_view(value.data(), value.size()));
+            detail::append_json_string(body, value);
         };
         body += "{\"access_token\":";
-        body += boost::json::serialize(boost::json::string_view(t.access_token));
+        detail::append_json_string(body, t.access_token);
         body += t.dpop_bound ? ",\"token_type\":\"DPoP\",\"expires_in\":" : ",\"token_type\":\"Bearer\",\"expires_in\":";
         body += std::to_string(t.expires_in);
         if(!t.refresh_token.empty())

@@ -104,7 +104,7 @@ private:
     std::optional<oauth_failure> check() const
     {
         bool const seam = core_.options().profile == profile::seam;
-        if(core_.now() >= rec_.expires_at)
+        if(now() >= rec_.expires_at)
             return fail(error::invalid_grant, "the authorization code expired");
         if(rec_.client_id != r_.authenticated_client.client_id)
             return fail(error::invalid_grant, "the authorization code was issued to another client");

@@ -17,14 +17,32 @@ BEAST_OAUTH_DECL token_issuer::token_issuer(std::shared_ptr<server_core const> c
 BEAST_OAUTH_DECL token_record token_issuer::access_record(std::string_view client_id, std::string_view subject,
                                                           std::string_view scope, std::string_view grant_id) const
 {
-    token_record at;
+    return access_record(client_id, subject, scope, grant_id, core_->now());
+}
+
+namespace detail {
+// The fields an access-token record gets from its grant, written into `at` (a grant's own
+// record is filled in place rather than move-assigned from a temporary: nine strings).
+inline void fill_access_record(token_record& at, server_options const& o, std::string_view client_id,
+                               std::string_view subject, std::string_view scope, std::string_view grant_id,
+                               time_point issued_at)
+{
     at.kind = token_kind::access;
-    at.grant_id = std::string(grant_id);
-    at.client_id = std::string(client_id);
-    at.subject = std::string(subject);
-    at.scope = std::string(scope);
-    at.issued_at = core_->now();
-    at.expires_at = at.issued_at + core_->options().access_token_ttl;
+    at.grant_id.assign(grant_id.data(), grant_id.size());
+    at.client_id.assign(client_id.data(), client_id.size());
+    at.subject.assign(subject.data(), subject.size());
+    at.scope.assign(scope.data(), scope.size());
+    at.issued_at = issued_at;
+    at.expires_at = issued_at + o.access_token_ttl;
+}
+} // namespace detail
+
+BEAST_OAUTH_DECL token_record token_issuer::access_record(std::string_view client_id, std::string_view subject,
+                                                          std::string_view scope, std::string_view grant_id,
+                                                          time_point issued_at) const
+{
+    token_record at;
+    detail::fill_access_record(at, core_->options(), client_id, subject, scope, grant_id, issued_at);
     return at;
 }
 
@@ -57,8 +75,8 @@ BEAST_OAUTH_DECL bool token_issuer::limit_access_tokens(token_record const& issu
 BEAST_OAUTH_DECL void grant_algorithm_base::begin_access_token(std::string_view client_id, std::string_view subject,
                                                               std::string_view scope, std::string_view grant_id)
 {
-    at_ = r_.issuer.access_record(client_id, subject, scope, grant_id);
-    at_.jkt = std::string(r_.dpop_jkt);
+    detail::fill_access_record(at_, core_.options(), client_id, subject, scope, grant_id, now());
+    at_.jkt.assign(r_.dpop_jkt.data(), r_.dpop_jkt.size());
 }
 
 BEAST_OAUTH_DECL store_op* grant_algorithm_base::save_access_token()
@@ -77,10 +95,11 @@ BEAST_OAUTH_DECL store_op* grant_algorithm_base::succeed(std::string_view scope,
     out_.expires_in = core_.options().access_token_ttl.count();
     out_.scope = std::string(scope);
     out_.scope_changed = scope_changed;
-    out_.subject = at_.subject;
-    out_.grant_id = at_.grant_id;
     out_.dpop_bound = !at_.jkt.empty();
-    result_ = std::move(out_);
+    // at_ is saved and done with: its strings move into the response.
+    out_.subject = std::move(at_.subject);
+    out_.grant_id = std::move(at_.grant_id);
+    result_.emplace(std::move(out_));
     return nullptr;
 }
 

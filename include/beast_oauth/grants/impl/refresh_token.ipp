@@ -127,7 +127,7 @@ private:
             return fail(error::invalid_grant, "the refresh token is invalid or revoked");
         if(old_->client_id != r_.authenticated_client.client_id)
             return fail(error::invalid_grant, "the refresh token was issued to another client");
-        if(core_.now() >= old_->expires_at)
+        if(now() >= old_->expires_at)
             return fail(error::invalid_grant, "the refresh token expired");
         // RFC 9449 5: a bound refresh token needs a proof by the same key.
         if(!old_->jkt.empty() && old_->jkt != r_.dpop_jkt)
@@ -164,7 +164,7 @@ private:
             out_.access_token = r_.issuer.strategy().make_access_token(at_, core_.derive_token(presented_, "access"));
         }
         succeed(first->scope, scope_changed_ || first->scope != asked, std::move(new_refresh_));
-        result_->expires_in = detail::seconds_until(first->expires_at, core_.now()); // the first one's
+        result_->expires_in = detail::seconds_until(first->expires_at, now()); // the first one's
         return nullptr;
     }
 
