@@ -3,6 +3,7 @@
 
 #include <beast_oauth/config.hpp>
 #include <beast_oauth/storage.hpp>
+#include <beast_oauth/sql_store_options.hpp>
 #include <beast_oauth/detail/basic_sql_store.hpp>
 #include <chrono>
 #include <cstddef>
@@ -20,8 +21,8 @@
 
 namespace beast_oauth {
 
-/// Settings of a @ref postgres_store.
-struct postgres_store_options
+/// Settings of a @ref postgres_store; retention, sweeping, the client cache and the clock are in @ref sql_store_options.
+struct postgres_store_options : sql_store_options
 {
     /// Most connections open at once; calls beyond wait for a free one.
     std::size_t max_connections = 8;
@@ -39,17 +40,6 @@ struct postgres_store_options
     std::chrono::milliseconds query_timeout{5000};
     /// `Retry-After` sent with the 503 when the database cannot be reached.
     std::chrono::seconds retry_after{5};
-    /// How long a used code is kept after it expires, so a late replay is still recognised.
-    std::chrono::seconds replay_window{600};
-    /// How long a rotated refresh token is kept (reuse detection) before it is swept.
-    std::chrono::seconds rotated_retention{86400};
-    /// Incremental sweeping: every this many writes, delete up to `sweep_batch` expired rows per table. 0: never.
-    unsigned sweep_every = 64;
-    std::size_t sweep_batch = 64;
-    /// How long a parsed client is cached (a change by another instance shows after at most this). 0: no cache.
-    std::chrono::seconds client_cache_ttl{60};
-    /// Clock for `used_at`, revocation times and incremental sweeps; default system_clock::now.
-    std::function<time_point()> clock;
 };
 
 namespace detail {

@@ -3,6 +3,7 @@
 
 #include <beast_oauth/config.hpp>
 #include <beast_oauth/storage.hpp>
+#include <beast_oauth/sql_store_options.hpp>
 #include <beast_oauth/detail/basic_sql_store.hpp>
 #include <chrono>
 #include <cstddef>
@@ -20,8 +21,8 @@
 
 namespace beast_oauth {
 
-/// Settings of a @ref sqlite_store.
-struct sqlite_store_options
+/// Settings of a @ref sqlite_store; retention, sweeping, the client cache and the clock are in @ref sql_store_options.
+struct sqlite_store_options : sql_store_options
 {
     /// Most connections open at once (each used by one thread at a time).
     std::size_t max_connections = 4;
@@ -32,17 +33,6 @@ struct sqlite_store_options
         commit). False: `NORMAL`, which in WAL mode survives a process crash but may lose
         the last commits on power loss; faster. */
     bool synchronous_full = true;
-    /// How long a used code is kept after it expires, so a late replay is still recognised.
-    std::chrono::seconds replay_window{600};
-    /// How long a rotated refresh token is kept (reuse detection) before it is swept.
-    std::chrono::seconds rotated_retention{86400};
-    /// Incremental sweeping: every this many writes, delete up to `sweep_batch` expired rows per table. 0: never.
-    unsigned sweep_every = 64;
-    std::size_t sweep_batch = 64;
-    /// How long a parsed client is cached (a change by another process shows after at most this). 0: no cache.
-    std::chrono::seconds client_cache_ttl{60};
-    /// Clock for `used_at` and incremental sweeps; default system_clock::now. Tests inject their own.
-    std::function<time_point()> clock;
 };
 
 namespace detail {

@@ -202,7 +202,7 @@ BEAST_OAUTH_DECL std::string authorize_handler::make_code_redirect(authorization
                                                                    user_identity const& owner, code_record& rec,
                                                                    bool& save) const
 {
-    rec = code_record{};
+    rec.signature.clear(); // make_code sets it; every other field is assigned below
     rec.grant_id = detail::random_base64url(16);
     rec.client_id = ar.client->client_id;
     rec.subject = owner.subject;
