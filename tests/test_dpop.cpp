@@ -483,4 +483,14 @@ TEST_CASE("JWT access tokens carry cnf.jkt (RFC 9449 6.1)", "[dpop]")
     CHECK(claims.at("cnf").at("jkt").as_string() == beast_oauth::jwk_thumbprint(key.public_jwk()));
     CHECK(resource(f, "Bearer " + t.access, {}).result.err == beast_oauth::error::invalid_token);
     CHECK(resource(f, "DPoP " + t.access, make_proof(f, key, {"GET", api_url, 0, {}, {}, {}, nullptr, t.access})).result.ok());
+
+    // An expired JWT is refused as expired before any proof is looked at: no proof, or a
+    // valid one, gets the same answer, and no proof is verified or remembered for it.
+    f.advance(f.server.options().access_token_ttl.count() + 1);
+    auto const no_proof = resource(f, "DPoP " + t.access, {});
+    CHECK(no_proof.result.err == beast_oauth::error::invalid_token);
+    CHECK(no_proof.result.description == "the access token expired");
+    auto const with_proof = resource(f, "DPoP " + t.access, make_proof(f, key, {"GET", api_url, 0, {}, {}, {}, nullptr, t.access}));
+    CHECK(with_proof.result.err == beast_oauth::error::invalid_token);
+    CHECK(with_proof.result.description == "the access token expired");
 }

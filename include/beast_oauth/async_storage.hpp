@@ -109,17 +109,64 @@ struct async_store_set
     async_user_authenticator* users = nullptr;
 };
 
+namespace detail {
+
+/// Names an asynchronous store operation by the synchronous store function it stands for.
+template<auto Fn>
+struct store_fn
+{
+};
+
+/** The asynchronous client, code and token store interfaces, implemented once over `Impl`
+    (CRTP): each operation calls `Impl::start_operation(store_fn<&sync_function>{}, handler,
+    arguments...)`. @ref sync_store_adapter and @ref postgres_async_store derive from it, so the
+    list of overrides is declared in one place. Definitions: detail/impl/async_stores_over.ipp,
+    instantiated once per store (in compiled mode, by the store's .ipp).
+*/
+template<class Impl>
+class async_stores_over : public async_client_store, public async_code_store, public async_token_store
+{
+public:
+    void async_find_client(std::string_view client_id,
+                           completion_handler<void(std::exception_ptr, std::shared_ptr<client const>)> h) override;
+    void async_save_code(code_record const& record, completion_handler<void(std::exception_ptr)> h) override;
+    void async_consume_code(std::string_view signature,
+                            completion_handler<void(std::exception_ptr, consume_result)> h) override;
+    void async_claim_code(std::string_view jti, std::string_view grant_id, time_point expires_at,
+                          completion_handler<void(std::exception_ptr, consume_result)> h) override;
+    void async_save_token(token_record const& record, completion_handler<void(std::exception_ptr, bool)> h) override;
+    void async_find_token(std::string_view signature,
+                          completion_handler<void(std::exception_ptr, std::shared_ptr<token_record const>)> h) override;
+    void async_revoke_grant(std::string_view grant_id, completion_handler<void(std::exception_ptr)> h) override;
+    void async_revoke_token(std::string_view signature, completion_handler<void(std::exception_ptr)> h) override;
+    void async_rotate_refresh_token(
+        refresh_rotation_request const& request,
+        completion_handler<void(std::exception_ptr, rotate_status, std::shared_ptr<token_record const>)> h) override;
+    void async_revoke_access_tokens(std::string_view grant_id, std::string_view keep_signature,
+                                    completion_handler<void(std::exception_ptr)> h) override;
+    void async_trim_access_tokens(std::string_view grant_id, std::size_t keep,
+                                  completion_handler<void(std::exception_ptr)> h) override;
+    void async_claim_dpop_jti(std::string_view key, time_point expires_at, std::size_t capacity,
+                              completion_handler<void(std::exception_ptr, dpop_jti_status)> h) override;
+
+private:
+    Impl& self() noexcept { return static_cast<Impl&>(*this); }
+};
+
+} // namespace detail
+
 /** Presents synchronous stores as asynchronous ones: each operation runs inline and completes
     through the handler's associated executor. For stores that never block (memory); a store
     that blocks would block the I/O thread, so run the synchronous entry points on a pool instead.
 
+    It implements @ref async_client_store, @ref async_code_store, @ref async_token_store (each
+    operation calls the synchronous store's function of the same name) and
+    @ref async_user_authenticator.
+
     @par Thread Safety
     As thread-safe as the wrapped stores.
 */
-class sync_store_adapter : public async_client_store,
-                           public async_code_store,
-                           public async_token_store,
-                           public async_user_authenticator
+class sync_store_adapter : public detail::async_stores_over<sync_store_adapter>, public async_user_authenticator
 {
 public:
     /// Any pointer may be null if that part is not used.
@@ -129,37 +176,25 @@ public:
     /// All four interfaces of this adapter.
     async_store_set stores() noexcept { return {this, this, this, this}; }
 
-    BEAST_OAUTH_DECL void async_find_client(std::string_view client_id,
-                                            completion_handler<void(std::exception_ptr, std::shared_ptr<client const>)> h) override;
-    BEAST_OAUTH_DECL void async_save_code(code_record const& record, completion_handler<void(std::exception_ptr)> h) override;
-    BEAST_OAUTH_DECL void async_consume_code(std::string_view signature,
-                                             completion_handler<void(std::exception_ptr, consume_result)> h) override;
-    BEAST_OAUTH_DECL void async_claim_code(std::string_view jti, std::string_view grant_id, time_point expires_at,
-                                           completion_handler<void(std::exception_ptr, consume_result)> h) override;
-    BEAST_OAUTH_DECL void async_save_token(token_record const& record,
-                                           completion_handler<void(std::exception_ptr, bool)> h) override;
-    BEAST_OAUTH_DECL void async_find_token(std::string_view signature,
-                                           completion_handler<void(std::exception_ptr, std::shared_ptr<token_record const>)> h) override;
-    BEAST_OAUTH_DECL void async_revoke_grant(std::string_view grant_id, completion_handler<void(std::exception_ptr)> h) override;
-    BEAST_OAUTH_DECL void async_revoke_token(std::string_view signature, completion_handler<void(std::exception_ptr)> h) override;
-    BEAST_OAUTH_DECL void async_rotate_refresh_token(
-        refresh_rotation_request const& request,
-        completion_handler<void(std::exception_ptr, rotate_status, std::shared_ptr<token_record const>)> h) override;
-    BEAST_OAUTH_DECL void async_revoke_access_tokens(std::string_view grant_id, std::string_view keep_signature,
-                                                     completion_handler<void(std::exception_ptr)> h) override;
-    BEAST_OAUTH_DECL void async_trim_access_tokens(std::string_view grant_id, std::size_t keep,
-                                                   completion_handler<void(std::exception_ptr)> h) override;
     BEAST_OAUTH_DECL void async_authenticate(std::string_view username, std::string_view password,
                                              completion_handler<void(std::exception_ptr, std::optional<user_identity>)> h) override;
-    BEAST_OAUTH_DECL void async_claim_dpop_jti(std::string_view key, time_point expires_at, std::size_t capacity,
-                                               completion_handler<void(std::exception_ptr, dpop_jti_status)> h) override;
 
 private:
+    friend class detail::async_stores_over<sync_store_adapter>;
+    // Runs the synchronous store function `Fn` with `args` and completes `h` with its result.
+    template<auto Fn, class Handler, class... Args>
+    void start_operation(detail::store_fn<Fn>, Handler h, Args const&... args);
+
     client_store* clients_;
     code_store* codes_;
     token_store* tokens_;
     user_authenticator const* users_;
 };
+
+#ifndef BEAST_OAUTH_HEADER_ONLY
+// Instantiated once, by impl/async_storage.ipp (src/beast_oauth.cpp).
+extern template class detail::async_stores_over<sync_store_adapter>;
+#endif
 
 } // namespace beast_oauth
 

@@ -38,6 +38,9 @@ struct pg_async_state;
     @ref store_unavailable (503 + Retry-After) and a lost connection is dropped; the next
     operation connects again. No operation waits without a deadline.
 
+    Its DPoP replay cache (`async_claim_dpop_jti`, RFC 9449 11.1) is the table and statements of
+    @ref postgres_store's, so the instances of both kinds share it.
+
     If the io_context stops, pending operations are abandoned: their handlers are destroyed
     without being called and their connections are closed (a transaction left open is rolled
     back by the server).
@@ -49,7 +52,7 @@ struct pg_async_state;
     The constructor throws as @ref postgres_store's does; the asynchronous operations never
     throw, they report failures through the handler.
 */
-class postgres_async_store : public async_client_store, public async_code_store, public async_token_store
+class postgres_async_store : public detail::async_stores_over<postgres_async_store>
 {
 public:
     /// The schema version this library writes (the same as @ref postgres_store's).
@@ -70,33 +73,23 @@ public:
     /// The three interfaces of this store (`users` stays null: set your own authenticator).
     async_store_set stores() noexcept { return {this, this, this, nullptr}; }
 
-    BEAST_OAUTH_DECL void async_find_client(std::string_view client_id,
-                                            completion_handler<void(std::exception_ptr, std::shared_ptr<client const>)> h) override;
-    BEAST_OAUTH_DECL void async_save_code(code_record const& record, completion_handler<void(std::exception_ptr)> h) override;
-    BEAST_OAUTH_DECL void async_consume_code(std::string_view signature,
-                                             completion_handler<void(std::exception_ptr, consume_result)> h) override;
-    BEAST_OAUTH_DECL void async_claim_code(std::string_view jti, std::string_view grant_id, time_point expires_at,
-                                           completion_handler<void(std::exception_ptr, consume_result)> h) override;
-    BEAST_OAUTH_DECL void async_save_token(token_record const& record,
-                                           completion_handler<void(std::exception_ptr, bool)> h) override;
-    BEAST_OAUTH_DECL void async_find_token(std::string_view signature,
-                                           completion_handler<void(std::exception_ptr, std::shared_ptr<token_record const>)> h) override;
-    BEAST_OAUTH_DECL void async_revoke_grant(std::string_view grant_id, completion_handler<void(std::exception_ptr)> h) override;
-    BEAST_OAUTH_DECL void async_revoke_token(std::string_view signature, completion_handler<void(std::exception_ptr)> h) override;
-    BEAST_OAUTH_DECL void async_rotate_refresh_token(
-        refresh_rotation_request const& request,
-        completion_handler<void(std::exception_ptr, rotate_status, std::shared_ptr<token_record const>)> h) override;
-    BEAST_OAUTH_DECL void async_revoke_access_tokens(std::string_view grant_id, std::string_view keep_signature,
-                                                     completion_handler<void(std::exception_ptr)> h) override;
-    BEAST_OAUTH_DECL void async_trim_access_tokens(std::string_view grant_id, std::size_t keep,
-                                                   completion_handler<void(std::exception_ptr)> h) override;
-    /// The DPoP replay cache (RFC 9449 11.1), the same table and statements as postgres_store's.
-    BEAST_OAUTH_DECL void async_claim_dpop_jti(std::string_view key, time_point expires_at, std::size_t capacity,
-                                               completion_handler<void(std::exception_ptr, dpop_jti_status)> h) override;
-
 private:
+    friend class detail::async_stores_over<postgres_async_store>;
+    // Starts the operation standing for the synchronous store function `Fn`
+    // (detail::pg_async_start, one overload per operation, in impl/postgres_async_store.ipp).
+    template<auto Fn, class Handler, class... Args>
+    void start_operation(detail::store_fn<Fn> fn, Handler h, Args const&... args)
+    {
+        pg_async_start(state_, fn, std::move(h), args...);
+    }
+
     std::shared_ptr<detail::pg_async_state> state_; // shared with the operations in flight
 };
+
+#ifndef BEAST_OAUTH_HEADER_ONLY
+// Instantiated once, by impl/postgres_async_store.ipp (src/postgres_store.cpp).
+extern template class detail::async_stores_over<postgres_async_store>;
+#endif
 
 } // namespace beast_oauth
 

@@ -3,10 +3,12 @@
 
 #include <beast_oauth/async_storage.hpp>
 #include <beast_oauth/detail/require_store.hpp>
+#include <beast_oauth/detail/impl/async_stores_over.ipp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace beast_oauth {
@@ -53,78 +55,47 @@ BEAST_OAUTH_DECL sync_store_adapter::sync_store_adapter(client_store* clients, c
 {
 }
 
-BEAST_OAUTH_DECL void sync_store_adapter::async_find_client(
-    std::string_view id, completion_handler<void(std::exception_ptr, std::shared_ptr<client const>)> h)
+namespace detail {
+// The store a synchronous store function belongs to: its class, from the member pointer.
+template<class F>
+struct store_of_fn;
+template<class R, class S, class... A>
+struct store_of_fn<R (S::*)(A...)>
 {
-    detail::complete_sync(std::move(h), [&] { return std::make_tuple(detail::adapted(clients_).find_client(id)); });
-}
+    using type = S;
+};
+template<class R, class S, class... A>
+struct store_of_fn<R (S::*)(A...) const>
+{
+    using type = S;
+};
+} // namespace detail
 
-BEAST_OAUTH_DECL void sync_store_adapter::async_save_code(code_record const& r, completion_handler<void(std::exception_ptr)> h)
+template<auto Fn, class Handler, class... Args>
+void sync_store_adapter::start_operation(detail::store_fn<Fn>, Handler h, Args const&... args)
 {
-    detail::complete_sync(std::move(h), [&] { detail::adapted(codes_).save_code(r); });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_consume_code(std::string_view sig,
-                                                             completion_handler<void(std::exception_ptr, consume_result)> h)
-{
-    detail::complete_sync(std::move(h), [&] { return std::make_tuple(detail::adapted(codes_).consume_code(sig)); });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_claim_code(std::string_view jti, std::string_view grant_id,
-                                                           time_point expires_at,
-                                                           completion_handler<void(std::exception_ptr, consume_result)> h)
-{
+    using store_t = typename detail::store_of_fn<decltype(Fn)>::type;
+    store_t* store = nullptr;
+    if constexpr(std::is_same_v<store_t, client_store>)
+        store = clients_;
+    else if constexpr(std::is_same_v<store_t, code_store>)
+        store = codes_;
+    else
+        store = tokens_;
     detail::complete_sync(std::move(h), [&] {
-        return std::make_tuple(detail::adapted(codes_).claim_code(jti, grant_id, expires_at));
+        auto& s = detail::adapted(store);
+        if constexpr(std::is_same_v<detail::store_fn<Fn>, detail::store_fn<&token_store::rotate_refresh_token>>)
+        {
+            // The one out-parameter of the synchronous interface: the old token.
+            std::shared_ptr<token_record const> old;
+            auto status = s.rotate_refresh_token(args..., old);
+            return std::make_tuple(status, std::move(old));
+        }
+        else if constexpr(std::is_void_v<decltype((s.*Fn)(args...))>)
+            (s.*Fn)(args...);
+        else
+            return std::make_tuple((s.*Fn)(args...));
     });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_save_token(token_record const& r,
-                                                           completion_handler<void(std::exception_ptr, bool)> h)
-{
-    detail::complete_sync(std::move(h), [&] { return std::make_tuple(detail::adapted(tokens_).save_token(r)); });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_find_token(
-    std::string_view sig, completion_handler<void(std::exception_ptr, std::shared_ptr<token_record const>)> h)
-{
-    detail::complete_sync(std::move(h), [&] { return std::make_tuple(detail::adapted(tokens_).find_token(sig)); });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_revoke_grant(std::string_view grant_id,
-                                                             completion_handler<void(std::exception_ptr)> h)
-{
-    detail::complete_sync(std::move(h), [&] { detail::adapted(tokens_).revoke_grant(grant_id); });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_revoke_token(std::string_view sig,
-                                                             completion_handler<void(std::exception_ptr)> h)
-{
-    detail::complete_sync(std::move(h), [&] { detail::adapted(tokens_).revoke_token(sig); });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_rotate_refresh_token(
-    refresh_rotation_request const& request,
-    completion_handler<void(std::exception_ptr, rotate_status, std::shared_ptr<token_record const>)> h)
-{
-    detail::complete_sync(std::move(h), [&] {
-        std::shared_ptr<token_record const> old;
-        auto status = detail::adapted(tokens_).rotate_refresh_token(request, old);
-        return std::make_tuple(status, std::move(old));
-    });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_revoke_access_tokens(std::string_view grant_id,
-                                                                     std::string_view keep,
-                                                                     completion_handler<void(std::exception_ptr)> h)
-{
-    detail::complete_sync(std::move(h), [&] { detail::adapted(tokens_).revoke_access_tokens(grant_id, keep); });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_trim_access_tokens(std::string_view grant_id, std::size_t keep,
-                                                                   completion_handler<void(std::exception_ptr)> h)
-{
-    detail::complete_sync(std::move(h), [&] { detail::adapted(tokens_).trim_access_tokens(grant_id, keep); });
 }
 
 BEAST_OAUTH_DECL void async_token_store::async_claim_dpop_jti(std::string_view, time_point, std::size_t,
@@ -132,15 +103,6 @@ BEAST_OAUTH_DECL void async_token_store::async_claim_dpop_jti(std::string_view, 
 {
     detail::complete_sync(std::move(h), []() -> std::tuple<dpop_jti_status> {
         throw std::logic_error("beast_oauth: this async_token_store has no DPoP replay cache");
-    });
-}
-
-BEAST_OAUTH_DECL void sync_store_adapter::async_claim_dpop_jti(std::string_view key, time_point expires_at,
-                                                               std::size_t capacity,
-                                                               completion_handler<void(std::exception_ptr, dpop_jti_status)> h)
-{
-    detail::complete_sync(std::move(h), [&] {
-        return std::make_tuple(detail::adapted(tokens_).claim_dpop_jti(key, expires_at, capacity));
     });
 }
 
@@ -152,6 +114,11 @@ BEAST_OAUTH_DECL void sync_store_adapter::async_authenticate(
         return std::make_tuple(detail::adapted(users_).authenticate(username, password));
     });
 }
+
+#ifndef BEAST_OAUTH_HEADER_ONLY
+// The instantiation async_storage.hpp declares extern (src/beast_oauth.cpp).
+template class detail::async_stores_over<sync_store_adapter>;
+#endif
 
 } // namespace beast_oauth
 

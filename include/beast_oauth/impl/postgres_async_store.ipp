@@ -8,27 +8,19 @@
 #include <beast_oauth/detail/pg_session.hpp>
 #include <beast_oauth/detail/pg_sql.hpp>
 #include <beast_oauth/detail/sql_store_common.hpp>
+#include <beast_oauth/detail/impl/async_stores_over.ipp>
 
 namespace beast_oauth {
 
-BEAST_OAUTH_DECL postgres_async_store::postgres_async_store(boost::asio::any_io_executor ex, std::string conninfo,
-                                                            postgres_store_options options)
-{
-    {
-        detail::pg_connection c(conninfo, options); // blocking, once: the migration
-        detail::pg_migrate(c);
-    }
-    state_ = std::make_shared<detail::pg_async_state>(std::move(ex), std::move(conninfo), std::move(options));
-}
+namespace detail {
 
-BEAST_OAUTH_DECL postgres_async_store::~postgres_async_store() = default;
-
-BEAST_OAUTH_DECL void postgres_async_store::async_find_client(
-    std::string_view client_id, completion_handler<void(std::exception_ptr, std::shared_ptr<client const>)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&client_store::find_client>,
+                           completion_handler<void(std::exception_ptr, std::shared_ptr<client const>)> h,
+                           std::string_view client_id)
 {
-    if(auto cached = state_->clients.get(client_id))
-        return detail::pg_finish<std::shared_ptr<client const>>(std::move(h), state_->ex)(nullptr, std::move(cached));
-    auto st = state_;
+    if(auto cached = state->clients.get(client_id))
+        return detail::pg_finish<std::shared_ptr<client const>>(std::move(h), state->ex)(nullptr, std::move(cached));
+    auto st = state;
     detail::pg_launch(st, std::move(h), [st, client_id](detail::pg_session::ptr const& s, auto finish) {
         s->run(detail::pg_sql::client_find, detail::pg_params().add(client_id),
                [st, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
@@ -50,10 +42,11 @@ BEAST_OAUTH_DECL void postgres_async_store::async_find_client(
     });
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_save_code(code_record const& record,
-                                                            completion_handler<void(std::exception_ptr)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&code_store::save_code>,
+                           completion_handler<void(std::exception_ptr)> h,
+                           code_record const& record)
 {
-    auto st = state_;
+    auto st = state;
     detail::pg_launch(st, std::move(h), [st, &record](detail::pg_session::ptr const& s, auto finish) {
         s->run(detail::pg_sql::code_insert, detail::pg_code_params(record),
                [st, finish](detail::pg_session::ptr const& s2, detail::pg_result) {
@@ -64,10 +57,11 @@ BEAST_OAUTH_DECL void postgres_async_store::async_save_code(code_record const& r
     });
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_consume_code(
-    std::string_view signature, completion_handler<void(std::exception_ptr, consume_result)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&code_store::consume_code>,
+                           completion_handler<void(std::exception_ptr, consume_result)> h,
+                           std::string_view signature)
 {
-    auto st = state_;
+    auto st = state;
     detail::pg_launch(st, std::move(h), [st, signature](detail::pg_session::ptr const& s, auto finish) {
         // RFC 6749 4.1.2 single use: one UPDATE ... WHERE used_at IS NULL RETURNING wins.
         s->run(detail::pg_sql::code_consume, detail::pg_params().add(signature).add(st->now()),
@@ -86,11 +80,11 @@ BEAST_OAUTH_DECL void postgres_async_store::async_consume_code(
     });
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_claim_code(std::string_view jti, std::string_view grant_id,
-                                                             time_point expires_at,
-                                                             completion_handler<void(std::exception_ptr, consume_result)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&code_store::claim_code>,
+                           completion_handler<void(std::exception_ptr, consume_result)> h,
+                           std::string_view jti, std::string_view grant_id, time_point expires_at)
 {
-    auto st = state_;
+    auto st = state;
     detail::pg_launch(st, std::move(h), [st, jti, grant_id, expires_at](detail::pg_session::ptr const& s, auto finish) {
         s->run(detail::pg_sql::code_claim, detail::pg_params().add(jti).add(grant_id).add(expires_at).add(st->now()),
                [st, jti, grant_id, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
@@ -113,10 +107,11 @@ BEAST_OAUTH_DECL void postgres_async_store::async_claim_code(std::string_view jt
     });
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_save_token(token_record const& record,
-                                                             completion_handler<void(std::exception_ptr, bool)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&token_store::save_token>,
+                           completion_handler<void(std::exception_ptr, bool)> h,
+                           token_record const& record)
 {
-    auto st = state_;
+    auto st = state;
     detail::pg_launch(st, std::move(h), [st, &record](detail::pg_session::ptr const& s, auto finish) {
         // One statement: lock the grant row (waiting for a concurrent revoke_grant to commit),
         // and insert the token only if the grant is not revoked.
@@ -133,10 +128,11 @@ BEAST_OAUTH_DECL void postgres_async_store::async_save_token(token_record const&
     });
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_find_token(
-    std::string_view signature, completion_handler<void(std::exception_ptr, std::shared_ptr<token_record const>)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&token_store::find_token>,
+                           completion_handler<void(std::exception_ptr, std::shared_ptr<token_record const>)> h,
+                           std::string_view signature)
 {
-    detail::pg_launch(state_, std::move(h), [signature](detail::pg_session::ptr const& s, auto finish) {
+    detail::pg_launch(state, std::move(h), [signature](detail::pg_session::ptr const& s, auto finish) {
         s->run(detail::pg_sql::token_find, detail::pg_params().add(signature),
                [signature, finish](detail::pg_session::ptr const& s2, detail::pg_result r) {
                    s2->close();
@@ -146,10 +142,11 @@ BEAST_OAUTH_DECL void postgres_async_store::async_find_token(
 }
 
 
-BEAST_OAUTH_DECL void postgres_async_store::async_revoke_grant(std::string_view grant_id,
-                                                               completion_handler<void(std::exception_ptr)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&token_store::revoke_grant>,
+                           completion_handler<void(std::exception_ptr)> h,
+                           std::string_view grant_id)
 {
-    auto st = state_;
+    auto st = state;
     detail::pg_launch(st, std::move(h), [st, grant_id](detail::pg_session::ptr const& s, auto finish) {
         // Two statements: the DELETE starts after the grant row is ours, so its snapshot
         // includes every token a concurrent save_token committed before we got the lock.
@@ -168,33 +165,35 @@ BEAST_OAUTH_DECL void postgres_async_store::async_revoke_grant(std::string_view 
     });
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_revoke_token(std::string_view signature,
-                                                               completion_handler<void(std::exception_ptr)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&token_store::revoke_token>,
+                           completion_handler<void(std::exception_ptr)> h,
+                           std::string_view signature)
 {
-    detail::pg_run_one(state_, std::move(h), detail::pg_sql::token_delete, detail::pg_params().add(signature));
+    detail::pg_run_one(state, std::move(h), detail::pg_sql::token_delete, detail::pg_params().add(signature));
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_revoke_access_tokens(std::string_view grant_id,
-                                                                       std::string_view keep_signature,
-                                                                       completion_handler<void(std::exception_ptr)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&token_store::revoke_access_tokens>,
+                           completion_handler<void(std::exception_ptr)> h,
+                           std::string_view grant_id, std::string_view keep_signature)
 {
-    detail::pg_run_one(state_, std::move(h), detail::pg_sql::token_delete_access,
+    detail::pg_run_one(state, std::move(h), detail::pg_sql::token_delete_access,
                        detail::pg_params().add(grant_id).add(keep_signature));
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_trim_access_tokens(std::string_view grant_id, std::size_t keep,
-                                                                     completion_handler<void(std::exception_ptr)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&token_store::trim_access_tokens>,
+                           completion_handler<void(std::exception_ptr)> h,
+                           std::string_view grant_id, std::size_t keep)
 {
-    detail::pg_run_one(state_, std::move(h), detail::pg_sql::token_trim_access,
+    detail::pg_run_one(state, std::move(h), detail::pg_sql::token_trim_access,
                        detail::pg_params().add(grant_id).add(static_cast<std::int64_t>(keep)));
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_rotate_refresh_token(
-    refresh_rotation_request const& request,
-    completion_handler<void(std::exception_ptr, rotate_status, std::shared_ptr<token_record const>)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&token_store::rotate_refresh_token>,
+                           completion_handler<void(std::exception_ptr, rotate_status, std::shared_ptr<token_record const>)> h,
+                           refresh_rotation_request const& request)
 {
     using ptr = detail::pg_session::ptr;
-    auto st = state_;
+    auto st = state;
     detail::pg_launch(st, std::move(h), [st, req = request](ptr const& s, auto finish) {
         // RFC 9700 4.14.2, as postgres_store: the grant row, then the token re-read under its lock.
         s->transaction([st, req, finish](ptr const& s1) {
@@ -240,11 +239,11 @@ BEAST_OAUTH_DECL void postgres_async_store::async_rotate_refresh_token(
     });
 }
 
-BEAST_OAUTH_DECL void postgres_async_store::async_claim_dpop_jti(
-    std::string_view key, time_point expires_at, std::size_t capacity,
-    completion_handler<void(std::exception_ptr, dpop_jti_status)> h)
+inline void pg_async_start(std::shared_ptr<pg_async_state> const& state, store_fn<&token_store::claim_dpop_jti>,
+                           completion_handler<void(std::exception_ptr, dpop_jti_status)> h,
+                           std::string_view key, time_point expires_at, std::size_t capacity)
 {
-    auto st = state_;
+    auto st = state;
     detail::pg_launch(st, std::move(h), [st, key, expires_at, capacity](detail::pg_session::ptr const& s, auto finish) {
         auto const t = st->now();
         // One statement purges, counts and inserts; no row back: replayed or full (pg_dialect.hpp).
@@ -265,6 +264,26 @@ BEAST_OAUTH_DECL void postgres_async_store::async_claim_dpop_jti(
                });
     });
 }
+
+} // namespace detail
+
+// After the operations: the constructor's use of the vtable instantiates them.
+BEAST_OAUTH_DECL postgres_async_store::postgres_async_store(boost::asio::any_io_executor ex, std::string conninfo,
+                                                            postgres_store_options options)
+{
+    {
+        detail::pg_connection c(conninfo, options); // blocking, once: the migration
+        detail::pg_migrate(c);
+    }
+    state_ = std::make_shared<detail::pg_async_state>(std::move(ex), std::move(conninfo), std::move(options));
+}
+
+BEAST_OAUTH_DECL postgres_async_store::~postgres_async_store() = default;
+
+#ifndef BEAST_OAUTH_HEADER_ONLY
+// The instantiation postgres_async_store.hpp declares extern (src/postgres_store.cpp).
+template class detail::async_stores_over<postgres_async_store>;
+#endif
 
 } // namespace beast_oauth
 
