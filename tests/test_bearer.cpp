@@ -138,3 +138,44 @@ TEST_CASE("attack: a token sent twice or by two methods is refused (RFC 6750 2)"
     CHECK(f.server.validate_bearer(req).ok());
     CHECK(f.server.validate_bearer(req).subject() == owner_subject);
 }
+
+// validate() checks a Bearer token without the sans-io algorithm; the algorithm (DPoP,
+// async_validate_bearer) runs the same two halves. Both drivers must answer alike.
+TEST_CASE("the direct Bearer check and the sans-io algorithm give the same answers")
+{
+    fixture f;
+    auto token = issue_token(f);
+    auto const& v = f.server.bearer();
+    auto same = [&](std::string const& header, std::string const& scope) {
+        INFO(header << " / scope '" << scope << "'");
+        auto direct = v.validate(header, scope);
+        beast_oauth::bearer_validator::algorithm a(v, header, scope);
+        beast_oauth::run_sync(a, f.server.core()->stores());
+        auto const& algo = a.result();
+        CHECK(direct.ok() == algo.ok());
+        CHECK(direct.err == algo.err);
+        CHECK(direct.description == algo.description);
+        CHECK(direct.credentials_present == algo.credentials_present);
+        CHECK(direct.dpop == algo.dpop);
+        CHECK(direct.required_scope == algo.required_scope);
+        if(direct.ok() && algo.ok())
+        {
+            CHECK(direct.token->signature == algo.token->signature);
+            CHECK(direct.subject() == algo.subject());
+        }
+    };
+    for(std::string scope : {"", "intercoms.read", "admin"})
+    {
+        same("Bearer " + token, scope);
+        same("bearer  " + token, scope);
+        same("", scope);
+        same("Bearer", scope);
+        same("Basic dXNlcjpwYXNz", scope);
+        same("Bearer boa_at_garbage", scope);
+        same("Bearer " + token + "x", scope);
+        same("Bearer t\"oken", scope);
+        same("DPoP " + token, scope); // DPoP off in this profile: another scheme
+    }
+    f.advance(3600);
+    same("Bearer " + token, "");
+}
