@@ -104,11 +104,10 @@ public:
 
     private:
         friend class bearer_validator;
-        // validate(): the result is built in place in the caller's return value rather than
-        // moved out of the algorithm (a shared_ptr and three strings per bearer check).
-        BEAST_OAUTH_DECL algorithm(bearer_validator const& v, std::string_view authorization,
-                                   std::string_view required_scope, resource_dpop const* dpop,
-                                   bearer_result& out) noexcept;
+        // validate(), for the DPoP scheme: the credentials it already read (a JWT's signature is
+        // not verified twice), and the result built in place in the caller's return value.
+        BEAST_OAUTH_DECL algorithm(bearer_validator const& v, credentials&& read, std::string_view required_scope,
+                                   resource_dpop const* dpop, bearer_result& out) noexcept;
 
         store_op* done(error e, std::string description);
         store_op* check_proof(std::string_view token);
@@ -118,7 +117,7 @@ public:
         std::string_view required_scope_;
         resource_dpop const* dpop_;
         credentials read_;
-        bool read_done_ = false; // read_ was filled by validate() (no second signature check)
+        bool read_done_ = false; // read_ came from validate()
         std::shared_ptr<token_record const> token_;
         std::optional<dpop_proof> proof_;
         std::string dpop_key_;

@@ -50,10 +50,6 @@ public:
     /// An access-token record for the grant, issued now, expiring after `access_token_ttl`.
     BEAST_OAUTH_DECL token_record access_record(std::string_view client_id, std::string_view subject,
                                                 std::string_view scope, std::string_view grant_id) const;
-    /// The same, issued at `issued_at` (a grant's @ref grant_request::now).
-    BEAST_OAUTH_DECL token_record access_record(std::string_view client_id, std::string_view subject,
-                                                std::string_view scope, std::string_view grant_id,
-                                                time_point issued_at) const;
     /// The expiry of a refresh token issued now to `c` (public clients: `public_refresh_token_ttl`).
     BEAST_OAUTH_DECL time_point refresh_expiry(client const& c, time_point now) const;
     /** After a refresh: the store call that bounds the grant's live access tokens

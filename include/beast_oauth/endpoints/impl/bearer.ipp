@@ -74,13 +74,14 @@ BEAST_OAUTH_DECL bearer_validator::algorithm::algorithm(bearer_validator const& 
     r_.required_scope = std::string(required_scope);
 }
 
-BEAST_OAUTH_DECL bearer_validator::algorithm::algorithm(bearer_validator const& v, std::string_view authorization,
+BEAST_OAUTH_DECL bearer_validator::algorithm::algorithm(bearer_validator const& v, credentials&& read,
                                                         std::string_view required_scope, resource_dpop const* dpop,
                                                         bearer_result& out) noexcept
     : v_(v)
-    , authorization_(authorization)
     , required_scope_(required_scope)
     , dpop_(dpop)
+    , read_(std::move(read))
+    , read_done_(true)
     , r_(out)
 {
 }
@@ -257,31 +258,29 @@ BEAST_OAUTH_DECL bearer_result bearer_validator::validate(std::string_view autho
                                                           resource_dpop const* dpop) const
 {
     detail::request_timer timer(core_->options());
-    bearer_result r; // returned in place (NRVO), filled by the algorithm
+    bearer_result r; // returned in place (NRVO), filled by the check
     if(!required_scope.empty()) // assign() is an out-of-line call even for nothing
         r.required_scope.assign(required_scope.data(), required_scope.size());
     try
     {
         credentials c;
-        if(!read_credentials(authorization, c, r))
+        if(read_credentials(authorization, c, r)) // else r is the answer: nothing to look up
         {
-        }
-        else if(c.dpop_scheme)
-        {
-            algorithm a(*this, authorization, required_scope, dpop, r);
-            a.read_ = std::move(c); // read once: a JWT's signature is not verified twice
-            a.read_done_ = true;
-            run_sync(a, core_->stores());
-        }
-        else
-        {
-            // The Bearer scheme, the common path: the algorithm's steps without its object.
-            auto token = c.needs_lookup()
-                             ? detail::require_store(core_->stores().tokens, detail::no_sync_store_message)
-                                   .find_token(c.presented.key)
-                             : std::move(c.presented.claims);
-            if(check_token(token.get(), nullptr, required_scope, r))
-                r.token = std::move(token);
+            if(c.dpop_scheme)
+            {
+                algorithm a(*this, std::move(c), required_scope, dpop, r);
+                run_sync(a, core_->stores());
+            }
+            else
+            {
+                // The Bearer scheme, the common path: the algorithm's steps without its object.
+                auto token = c.needs_lookup()
+                                 ? detail::require_store(core_->stores().tokens, detail::no_sync_store_message)
+                                       .find_token(c.presented.key)
+                                 : std::move(c.presented.claims);
+                if(check_token(token.get(), nullptr, required_scope, r))
+                    r.token = std::move(token);
+            }
         }
     }
     catch(...)

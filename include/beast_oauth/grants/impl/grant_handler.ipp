@@ -14,12 +14,6 @@ BEAST_OAUTH_DECL token_issuer::token_issuer(std::shared_ptr<server_core const> c
 {
 }
 
-BEAST_OAUTH_DECL token_record token_issuer::access_record(std::string_view client_id, std::string_view subject,
-                                                          std::string_view scope, std::string_view grant_id) const
-{
-    return access_record(client_id, subject, scope, grant_id, core_->now());
-}
-
 namespace detail {
 // The fields an access-token record gets from its grant, written into `at` (a grant's own
 // record is filled in place rather than move-assigned from a temporary: nine strings).
@@ -38,11 +32,10 @@ inline void fill_access_record(token_record& at, server_options const& o, std::s
 } // namespace detail
 
 BEAST_OAUTH_DECL token_record token_issuer::access_record(std::string_view client_id, std::string_view subject,
-                                                          std::string_view scope, std::string_view grant_id,
-                                                          time_point issued_at) const
+                                                          std::string_view scope, std::string_view grant_id) const
 {
     token_record at;
-    detail::fill_access_record(at, core_->options(), client_id, subject, scope, grant_id, issued_at);
+    detail::fill_access_record(at, core_->options(), client_id, subject, scope, grant_id, core_->now());
     return at;
 }
 
